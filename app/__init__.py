@@ -1,0 +1,47 @@
+"""Özel Kalem: application factory."""
+from __future__ import annotations
+
+import logging
+import os
+
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+
+import config as config_module
+from app.extensions import appbuilder, db, migrate
+
+csrf = CSRFProtect()
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_path=os.path.join(config_module.BASE_DIR, "instance"))
+    app.config.from_object(config_module.Config)
+    if overrides:
+        app.config.update(overrides)
+    config_module.check_production(app.config)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        os.makedirs(os.path.dirname(app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///"):]) or ".", exist_ok=True)
+    logging.getLogger("flask_appbuilder").setLevel(logging.WARNING)
+
+    from app.core import db as _db_glue  # noqa: F401  (SQLite functions/collation)
+    from app import models as _models  # noqa: F401  (every model: Alembic, the registry)
+
+    db.init_app(app)
+    csrf.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(config_module.BASE_DIR, "migrations"))
+
+    with app.app_context():
+        appbuilder.init_app(app, db.session)
+        from app import views
+
+        views.add_views(appbuilder)
+        if app.config.get("PRODUCTION"):
+            from app.cli import refuse_demo_users
+
+            refuse_demo_users(app)
+
+    from app import cli, formatting
+
+    cli.init_app(app)
+    formatting.init_app(app)
+    return app

@@ -1,0 +1,174 @@
+"""Command line: ``flask ozelkalem setup|demo|matrix``."""
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from werkzeug.security import check_password_hash
+
+import config as config_module
+from app.extensions import appbuilder, db
+from app.security import roles as R
+
+group = AppGroup("ozelkalem", help="Özel Kalem yönetim komutları")
+
+DEMO_USERS = [
+    # username, first, last, role, email
+    ("admin", "Sistem", "Yöneticisi", R.ADMIN, "admin@ornek.bel.tr"),
+    ("memur", "Ayşe", "Yılmaz", R.CLERK, "memur@ornek.bel.tr"),
+    ("mudur", "İsmail", "Şahin", R.DIRECTOR, "mudur@ornek.bel.tr"),
+    ("bilgiislem", "Gökhan", "Çelik", R.IT, "bilgiislem@ornek.bel.tr"),
+    ("denetci", "Özlem", "Doğan", R.AUDITOR, "denetci@ornek.bel.tr"),
+]
+
+
+def init_app(app):
+    app.cli.add_command(group)
+
+
+def _menu_names_for(role):
+    """menu_access: the menu item of each view the role may open, and its category."""
+    from app.core.register import REGISTRY
+
+    names = set()
+    for item in appbuilder.menu.get_list():
+        for child in item.childs or []:
+            view = child.name
+            allowed = (R.register_actions(role, e.personal_data) for e in REGISTRY if e.name == view)
+            acts = next(allowed, None)
+            if acts is None:
+                acts = R.view_actions(role, view)
+            if {"list", "index"} & set(acts):
+                names.update({view, item.name})
+    if role == R.IT:
+        names.update(R.SECURITY_MENUS)
+    return names
+
+
+def role_permission_pairs(role):
+    from app.core.register import REGISTRY
+
+    sm = appbuilder.sm
+    pairs = set()
+    for entry in REGISTRY:
+        existing = set(_view_base_permissions(entry.name))
+        for action in R.register_actions(role, entry.personal_data):
+            perm = f"can_{action}"
+            if perm in existing:
+                pairs.add((perm, entry.name))
+    for view_name in set(R.OTHER_VIEWS) | set(R.SELF_SERVICE):
+        for action in R.view_actions(role, view_name):
+            pairs.add((f"can_{action}", view_name))
+    for name in _menu_names_for(role):
+        pairs.add(("menu_access", name))
+    return pairs
+
+
+def _view_base_permissions(view_name):
+    for baseview in appbuilder.baseviews:
+        if baseview.__class__.__name__ == view_name:
+            return baseview.base_permissions
+    return []
+
+
+def sync_roles():
+    sm = appbuilder.sm
+    for name in (current_app.config["AUTH_ROLE_ADMIN"], current_app.config["AUTH_ROLE_PUBLIC"]):
+        sm.add_role(name)
+    appbuilder.add_permissions(update_perms=True)
+    sm.security_cleanup(appbuilder.baseviews, appbuilder.menu)
+    admin = sm.find_role(current_app.config["AUTH_ROLE_ADMIN"])
+    all_pvs = db.session.query(sm.permissionview_model).all()
+    admin.permissions = all_pvs
+    for role_name in R.ROLES:
+        role = sm.find_role(role_name) or sm.add_role(role_name)
+        wanted = []
+        for perm, view in sorted(role_permission_pairs(role_name)):
+            pv = sm.find_permission_view_menu(perm, view)
+            if pv is None:
+                pv = sm.add_permission_view_menu(perm, view)
+            wanted.append(pv)
+        role.permissions = wanted
+    db.session.commit()
+
+
+def create_demo_users(password):
+    sm = appbuilder.sm
+    created = []
+    for username, first, last, role_name, email in DEMO_USERS:
+        role = sm.find_role(role_name)
+        user = sm.find_user(username=username)
+        if user is None:
+            sm.add_user(username, first, last, email, role, password)
+            created.append(username)
+    return created
+
+
+def refuse_demo_users(app):
+    """Production refuses to start while a demo account keeps a demo password."""
+    from flask_appbuilder.security.sqla.models import User
+    from sqlalchemy import inspect
+
+    try:
+        if not inspect(db.engine).has_table("ab_user"):
+            return
+    except Exception:  # noqa: BLE001 - no database yet: nothing to check
+        return
+    demo_passwords = {config_module.DEFAULT_DEMO_PASSWORD, app.config.get("DEMO_PASSWORD")}
+    for username, *_ in DEMO_USERS:
+        user = db.session.query(User).filter_by(username=username).first()
+        if user and any(p and check_password_hash(user.password, p) for p in demo_passwords):
+            raise config_module.ProductionConfigError(
+                f"Refusing to start in production: demo user '{username}' still has a demo password")
+    db.session.remove()
+
+
+@group.command("setup")
+def setup_command():
+    """Permissions and roles from code (safe to run again)."""
+    sync_roles()
+    click.echo("Roller ve yetkiler güncellendi: " + ", ".join(R.ROLES + [R.ADMIN]))
+
+
+@group.command("demo")
+def demo_command():
+    """Demo users and demo records (safe to run again)."""
+    if not current_app.config.get("DEMO_MODE"):
+        raise click.ClickException("Demo verisi yalnızca demo kipinde yüklenir (DEMO_MODE).")
+    password = current_app.config["DEMO_PASSWORD"]
+    created = create_demo_users(password)
+    from app.demo import load_demo_data
+
+    n = load_demo_data()
+    click.echo(f"Demo kullanıcıları: {len(created)} yeni; demo kayıtları: {n} yeni.")
+    click.echo("")
+    click.echo("  Demo girişleri (parola: %s)" % ("DEMO_PASSWORD ortam değişkenindeki" if password != config_module.DEFAULT_DEMO_PASSWORD else password))
+    for username, first, last, role, _ in DEMO_USERS:
+        click.echo(f"    {username:<12} {role:<12} {first} {last}")
+
+
+@group.command("matrix")
+def matrix_command():
+    """Print the permission matrix as Markdown (docs/PERMISSIONS.md)."""
+    click.echo(permission_matrix_markdown(), nl=False)
+
+
+def permission_matrix_markdown():
+    from app.core.register import REGISTRY
+
+    m = R.matrix(REGISTRY, lambda view, action: f"can_{action}" in _view_base_permissions(view))
+    views = list(next(iter(m.values())).keys())
+    roles = list(m.keys())
+    lines = ["# Permission matrix", "",
+             "Generated by `flask ozelkalem matrix` from `app/security/roles.py`; "
+             "`tests/test_permission_matrix.py` requests every cell over HTTP.", "",
+             "Memur holds `approve` only to act under an active proxy (vekâlet); "
+             "the approval rule refuses it otherwise.", "",
+             "| view | " + " | ".join(roles) + " |",
+             "|---|" + "---|" * len(roles)]
+    personal = {e.name for e in REGISTRY if e.personal_data}
+    for view in views:
+        label = view + (" (personal data)" if view in personal else "")
+        cells = [", ".join(m[r][view]) or "—" for r in roles]
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"

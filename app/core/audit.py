@@ -1,0 +1,181 @@
+"""Audit trail: who did what to which record, when, from where.
+
+Creates, updates (each field before/after), state changes, archive and
+restore are captured automatically from the ORM session for every register
+model; prints, exports, downloads and reads of personal data are recorded
+explicitly with :func:`record`. Entries are append-only: the ORM refuses to
+update or delete them, and on PostgreSQL a trigger refuses it too.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+
+from flask import g, has_request_context, request
+from flask_appbuilder import Model
+from sqlalchemy import Column, DateTime, Integer, String, Text, event, inspect
+from sqlalchemy.orm import Session
+
+from app.extensions import db
+
+
+class AuditEntry(Model):
+    __tablename__ = "audit_entry"
+    id = Column(Integer, primary_key=True)
+    at = Column(DateTime, nullable=False, default=dt.datetime.now, index=True)
+    user_id = Column(Integer, index=True)
+    username = Column(String(100))
+    ip = Column(String(64))
+    register = Column(String(64), index=True)
+    record_id = Column(Integer, index=True)
+    action = Column(String(32), nullable=False, index=True)
+    summary = Column(String(300))
+    changes = Column(Text)
+
+    def changes_dict(self):
+        try:
+            return json.loads(self.changes or "{}")
+        except ValueError:
+            return {}
+
+    def __repr__(self):
+        return f"{self.register}#{self.record_id} {self.action}"
+
+
+class AuditImmutableError(RuntimeError):
+    pass
+
+
+@event.listens_for(AuditEntry, "before_update")
+def _refuse_update(mapper, connection, target):
+    raise AuditImmutableError("Denetim kayıtları değiştirilemez.")
+
+
+@event.listens_for(AuditEntry, "before_delete")
+def _refuse_delete(mapper, connection, target):
+    raise AuditImmutableError("Denetim kayıtları silinemez.")
+
+
+PG_IMMUTABLE_TRIGGER = """
+CREATE OR REPLACE FUNCTION audit_entry_immutable() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN RAISE EXCEPTION 'audit entries are append-only'; END $$;
+DROP TRIGGER IF EXISTS audit_entry_no_change ON audit_entry;
+CREATE TRIGGER audit_entry_no_change BEFORE UPDATE OR DELETE ON audit_entry
+FOR EACH ROW EXECUTE FUNCTION audit_entry_immutable();
+"""
+
+
+def _who():
+    user_id = username = ip = None
+    if has_request_context():
+        user = getattr(g, "user", None)
+        if user is not None and getattr(user, "is_authenticated", False):
+            user_id, username = user.id, user.username
+        ip = request.headers.get("X-Forwarded-For", request.remote_addr) if request else None
+        if ip:
+            ip = ip.split(",")[0].strip()[:64]
+    else:
+        username = getattr(g, "cli_user", None) if _has_g() else None
+        username = username or "sistem"
+    return user_id, username, ip
+
+
+def _has_g():
+    from flask import has_app_context
+
+    return has_app_context()
+
+
+def _jsonable(value):
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if hasattr(value, "value"):  # Enum
+        return value.value
+    if isinstance(value, Model):
+        return str(value)
+    return str(value)
+
+
+def new_entry(register, record_id, action, summary=None, changes=None):
+    user_id, username, ip = _who()
+    return AuditEntry(
+        at=dt.datetime.now(), user_id=user_id, username=username, ip=ip,
+        register=register, record_id=record_id, action=action,
+        summary=(summary or "")[:300] or None,
+        changes=json.dumps(changes, ensure_ascii=False, default=str) if changes else None,
+    )
+
+
+def record(register, record_id, action, summary=None, changes=None, commit=True):
+    """Record an explicit event (print, export, download, read, purge…)."""
+    db.session.add(new_entry(register, record_id, action, summary, changes))
+    if commit:
+        db.session.commit()
+
+
+# --- automatic capture -------------------------------------------------------
+SKIP_FIELDS = {"version", "search_key", "updated_at", "updated_by_id", "created_at", "created_by_id"}
+
+
+def _column_values(obj):
+    mapper = inspect(obj).mapper
+    return {
+        attr.key: _jsonable(getattr(obj, attr.key))
+        for attr in mapper.column_attrs
+        if attr.key not in SKIP_FIELDS
+    }
+
+
+def _changed_values(obj):
+    state = inspect(obj)
+    changes = {}
+    for attr in state.mapper.column_attrs:
+        if attr.key in SKIP_FIELDS:
+            continue
+        hist = state.attrs[attr.key].history
+        if hist.has_changes():
+            before = hist.deleted[0] if hist.deleted else None
+            after = hist.added[0] if hist.added else None
+            if before != after:
+                changes[attr.key] = [_jsonable(before), _jsonable(after)]
+    return changes
+
+
+def _classify(changes):
+    if "archived" in changes:
+        return "restore" if not changes["archived"][1] else "archive"
+    if "state" in changes:
+        return "state"
+    return "update"
+
+
+def is_audited(obj):
+    return getattr(type(obj), "__audited__", False)
+
+
+@event.listens_for(Session, "after_flush")
+def _capture(session, flush_context):
+    entries = []
+    for obj in session.new:
+        if is_audited(obj):
+            entries.append(("create", obj, _column_values(obj)))
+    for obj in session.dirty:
+        if is_audited(obj) and session.is_modified(obj, include_collections=False):
+            changes = _changed_values(obj)
+            if changes:
+                entries.append((_classify(changes), obj, changes))
+    for obj in session.deleted:
+        if is_audited(obj):
+            entries.append(("purge", obj, _column_values(obj)))
+    if not entries:
+        return
+    rows = []
+    for action, obj, changes in entries:
+        entry = new_entry(obj.__tablename__, obj.id, action, str(obj)[:300], changes)
+        rows.append({c.key: getattr(entry, c.key) for c in AuditEntry.__table__.columns if c.key != "id"})
+    session.connection().execute(AuditEntry.__table__.insert(), rows)

@@ -1,0 +1,47 @@
+"""Database glue that both SQLite and PostgreSQL need.
+
+* ``tr_fold(text)`` exists as an SQL function on both: on SQLite it is the
+  Python fold registered per connection; on PostgreSQL it is an immutable SQL
+  function created by the first migration (so it can back an index).
+* Turkish ordering: ``COLLATE "tr-x-icu"`` on PostgreSQL, the ``TURKISH``
+  collation (Python) on SQLite.
+"""
+from __future__ import annotations
+
+import sqlite3
+
+from sqlalchemy import event, func
+from sqlalchemy.engine import Engine
+
+from app.core import turkish
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_setup(dbapi_connection, connection_record):  # pragma: no cover - glue
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.create_function("tr_fold", 1, turkish.fold, deterministic=True)
+        dbapi_connection.create_collation("TURKISH", turkish.collate)
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+
+def collation_for(dialect_name: str) -> str:
+    return "tr-x-icu" if dialect_name == "postgresql" else "TURKISH"
+
+
+def turkish_order(column, dialect_name: str):
+    return column.collate(collation_for(dialect_name))
+
+
+def fold_sql(column):
+    return func.tr_fold(column)
+
+
+PG_FOLD_FUNCTION = (
+    "CREATE OR REPLACE FUNCTION tr_fold(t text) RETURNS text "
+    "LANGUAGE sql IMMUTABLE PARALLEL SAFE AS "
+    f"$$ SELECT lower(translate(coalesce(t, ''), '{turkish.SQL_FOLD_FROM}', '{turkish.SQL_FOLD_TO}')) $$"
+)

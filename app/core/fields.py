@@ -1,0 +1,93 @@
+"""Form fields shared by registers.
+
+* ``AjaxSelectField``: pick a related record by typing (Turkish-aware lookup
+  on the target register's ``search_key``), never a dropdown that loads the
+  whole table.
+* ``html5_dates``: date inputs become ``<input type="date">`` (the browser
+  shows dd.mm.yyyy in a Turkish locale; the value stays ISO).
+"""
+from __future__ import annotations
+
+from markupsafe import Markup, escape
+from wtforms import Field
+from wtforms.fields import DateField, DateTimeField, DateTimeLocalField, TimeField
+from wtforms.widgets import DateInput, DateTimeLocalInput
+
+from app.extensions import db
+
+
+class AjaxSelectWidget:
+    def __call__(self, field, **kwargs):
+        current = field.data
+        option = ""
+        if current is not None:
+            option = f'<option value="{escape(current.id)}" selected>{escape(str(current))}</option>'
+        attrs = {
+            "id": field.id, "name": field.name, "class": "form-control ozk-ajax-select",
+            "data-url": field.lookup_url(), "data-placeholder": "Yazarak arayın…",
+        }
+        attr_html = " ".join(f'{k}="{escape(v)}"' for k, v in attrs.items())
+        return Markup(f'<select {attr_html}><option value=""></option>{option}</select>')
+
+
+class AjaxSelectField(Field):
+    widget = AjaxSelectWidget()
+
+    def __init__(self, label=None, validators=None, model=None, endpoint=None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.model = model
+        self.endpoint = endpoint
+
+    def lookup_url(self):
+        from flask import url_for
+
+        return url_for(self.endpoint)
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        if valuelist and valuelist[0]:
+            raw = valuelist[0]
+            if not str(raw).isdigit():
+                raise ValueError("Geçersiz seçim.")
+            self.data = db.session.get(self.model, int(raw))
+            if self.data is None:
+                raise ValueError("Seçilen kayıt bulunamadı.")
+
+    def _value(self):
+        return str(self.data.id) if self.data is not None else ""
+
+
+def html5_dates(form_cls):
+    """Turn generated date/datetime fields into HTML5 inputs (in place)."""
+    for name in dir(form_cls):
+        unbound = getattr(form_cls, name, None)
+        field_class = getattr(unbound, "field_class", None)
+        if field_class is None:
+            continue
+        if issubclass(field_class, DateTimeField) and not issubclass(field_class, (DateTimeLocalField, DateField, TimeField)):
+            unbound.field_class = DateTimeLocalField
+            unbound.kwargs["format"] = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"]
+            unbound.kwargs["widget"] = DateTimeLocalInput()
+        elif issubclass(field_class, DateField):
+            unbound.kwargs["format"] = "%Y-%m-%d"
+            unbound.kwargs["widget"] = DateInput()
+    return form_cls
+
+
+def choice_fields(form_cls, choices: dict):
+    """Columns declared in a model's ``choices`` become select boxes."""
+    from wtforms import SelectField
+    from wtforms.validators import Optional
+
+    for name, mapping in (choices or {}).items():
+        unbound = getattr(form_cls, name, None)
+        if unbound is None or not hasattr(unbound, "field_class"):
+            continue
+        label = unbound.kwargs.get("label") or (unbound.args[0] if unbound.args else name)
+        validators = [v for v in unbound.kwargs.get("validators", []) if not isinstance(v, Optional)]
+        required = any(type(v).__name__ in ("DataRequired", "InputRequired") for v in validators)
+        options = ([] if required else [("", "—")]) + [(k, str(v)) for k, v in mapping.items()]
+        setattr(form_cls, name, SelectField(label, choices=options, validators=validators or [Optional()],
+                                            description=unbound.kwargs.get("description", ""),
+                                            render_kw={"class": "form-control"}))
+    return form_cls

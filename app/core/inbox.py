@@ -1,0 +1,71 @@
+"""The Müdür's inbox: everything awaiting approval, across registers, with
+bulk approval. A person holding an active proxy sees the same inbox."""
+from __future__ import annotations
+
+from flask import flash, g, redirect, request, url_for
+from flask_appbuilder import BaseView, expose
+from flask_appbuilder.security.decorators import has_access
+
+from app.core import approval
+from app.core.register import REGISTRY
+from app.extensions import db
+
+
+def approvable_entries():
+    return [e for e in REGISTRY if getattr(e.model, "__approvable__", False)]
+
+
+def pending_records():
+    rows = []
+    for entry in approvable_entries():
+        model = entry.model
+        for item in (db.session.query(model)
+                     .filter(model.state == approval.PENDING, model.archived.is_(False))
+                     .order_by(model.submitted_at).limit(500)):
+            rows.append((entry, item))
+    rows.sort(key=lambda r: r[1].submitted_at or r[1].created_at)
+    return rows
+
+
+def pending_count():
+    return sum(db.session.query(e.model).filter(e.model.state == approval.PENDING,
+                                                 e.model.archived.is_(False)).count()
+               for e in approvable_entries())
+
+
+class ApprovalInboxView(BaseView):
+    route_base = "/approvals"
+    default_view = "index"
+
+    @expose("/")
+    @has_access
+    def index(self):
+        title = approval.approver_title(g.user)
+        return self.render_template("inbox.html", rows=pending_records() if title else [],
+                                    approver_title=title, title="Onayımı bekleyenler")
+
+    @expose("/bulk", methods=["POST"])
+    @has_access
+    def bulk(self):
+        by_name = {e.name: e for e in approvable_entries()}
+        done, refused = 0, []
+        for token in request.form.getlist("record"):
+            name, _, pk = token.partition(":")
+            entry = by_name.get(name)
+            item = db.session.get(entry.model, int(pk)) if entry and pk.isdigit() else None
+            if item is None:
+                continue
+            try:
+                approval.approve(item, g.user)
+                db.session.commit()
+                done += 1
+            except approval.ApprovalError as exc:
+                db.session.rollback()
+                refused.append(f"{item.display_number()}: {exc}")
+        if done:
+            flash(f"{done} kayıt onaylandı.", "success")
+        for message in refused:
+            flash(message, "danger")
+        if not done and not refused:
+            flash("Onaylanacak kayıt seçilmedi.", "warning")
+        return redirect(url_for("ApprovalInboxView.index"))

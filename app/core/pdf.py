@@ -1,0 +1,417 @@
+"""PDF rendering for official documents (görev kâğıdı, zimmet tutanağı, çelenk
+siparişi, listeler): Jinja template -> HTML -> xhtml2pdf -> bytes.
+
+Public API::
+
+    render_pdf(template_name, *, letterhead=None, doc=None, landscape=False, **extra) -> bytes
+    pdf_response(pdf_bytes, filename="belge.pdf", *, as_attachment=False) -> flask.Response
+    FONT_NAME == "Roboto"
+
+Fonts
+-----
+Roboto Regular/Bold/Italic/BoldItalic from the pinned ``font_roboto`` package
+are registered with ReportLab exactly once per process (``register_fonts`` is a
+``functools.cache``) and the family name ``roboto`` is added to xhtml2pdf's
+font table (``xhtml2pdf.default.DEFAULT_FONT``, which every render copies), so
+the templates just say ``font-family: Roboto`` and carry no ``@font-face``.
+The generic names xhtml2pdf falls back to (helvetica, arial, sans-serif, ...)
+are pointed at Roboto too, so no stray text can end up in a base-14 font that
+has no Turkish glyphs (ReportLab still declares an unused Helvetica resource).
+
+Measured alternative: ``@font-face`` in the template CSS also works (with the
+font directory as a policy root), and xhtml2pdf does not rebuild the TTFont
+for a file it registered before, but on every render it still re-reads both
+TTF files through the resource policy and md5-hashes them (~1.3 ms per render,
+~15 % of a small document). Registering once up front costs ~35 ms, once.
+
+Resources / security
+--------------------
+* All user data goes through Jinja autoescape (``.html`` templates); no
+  template uses ``|safe`` on user data -- line breaks are kept with
+  :func:`nl2br`, which escapes first.
+* ``pisa.CreatePDF`` gets ``resource_policy=ResourceAccessPolicy(
+  allow_remote=False, ...)`` whose roots are only the Roboto font directory and
+  ``app/static`` (when it exists); xhtml2pdf refuses everything else.
+* ``link_callback`` (:func:`_link_callback`) additionally refuses anything that
+  is not an inline ``data:image/...`` URI or an existing file inside those
+  roots (refused URIs are rewritten to an empty ``data:,`` URI, which yields
+  nothing).
+* The logo (a trusted, caller-supplied absolute path) and the QR code are
+  embedded as ``data:image/...;base64`` URIs, so they need no extra root.
+
+xhtml2pdf serialises renders with a process-wide lock, so concurrent requests
+queue. A one-page duty slip with logo and QR takes ~60 ms (median, warm); the
+layout runs twice because of ``<pdf:pagecount>`` ("Sayfa x / y").
+"""
+from __future__ import annotations
+
+import base64
+import functools
+import io
+import logging
+import mimetypes
+import os
+import re
+import unicodedata
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+from urllib.parse import quote, urlsplit
+from urllib.request import url2pathname
+
+from markupsafe import Markup, escape
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "FONT_NAME",
+    "PdfRenderError",
+    "nl2br",
+    "pdf_response",
+    "register_fonts",
+    "render_pdf",
+    "tr_upper",
+]
+
+FONT_NAME = "Roboto"
+
+# (reportlab font name, file stem, bold, italic)
+_FONT_FACES = (
+    (FONT_NAME, "Roboto-Regular", 0, 0),
+    (FONT_NAME + "-Bold", "Roboto-Bold", 1, 0),
+    (FONT_NAME + "-Italic", "Roboto-Italic", 0, 1),
+    (FONT_NAME + "-BoldItalic", "Roboto-BoldItalic", 1, 1),
+)
+
+_APP_DIR = Path(__file__).resolve().parent.parent
+TEMPLATE_DIR = _APP_DIR / "templates"
+STATIC_DIR = _APP_DIR / "static"
+
+_MAX_LOGO_BYTES = 2 * 1024 * 1024
+_REFUSED_URI = "data:,"  # decodes to b"" -> xhtml2pdf treats it as "not found"
+_IMAGE_DATA_URI = re.compile(r"^data:image/(png|jpeg|gif);base64,[A-Za-z0-9+/=\s]*$")
+
+
+class PdfRenderError(RuntimeError):
+    """xhtml2pdf reported errors while converting the document."""
+
+
+# --------------------------------------------------------------------------
+# Text helpers (also handed to the templates)
+# --------------------------------------------------------------------------
+
+def tr_upper(text: Any) -> str:
+    """Turkish upper case: ``i -> İ``, ``ı -> I`` (``str.upper`` gives ``I`` for ``i``)."""
+    if text is None:
+        return ""
+    return str(text).replace("i", "İ").replace("ı", "I").upper()
+
+
+def nl2br(value: Any) -> Markup:
+    """Escape ``value`` and turn its line breaks into ``<br/>``; safe for user data."""
+    if value is None:
+        return Markup("")
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    return Markup("<br/>").join(escape(line) for line in text.split("\n"))
+
+
+def _is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+# --------------------------------------------------------------------------
+# Fonts
+# --------------------------------------------------------------------------
+
+def font_dir() -> Path:
+    import font_roboto
+
+    return Path(font_roboto.__file__).resolve().parent / "files"
+
+
+@functools.cache
+def register_fonts() -> str:
+    """Register the Roboto family with ReportLab and xhtml2pdf; once per process."""
+    from reportlab.lib.fonts import addMapping
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from xhtml2pdf import default as x2p_default
+
+    directory = font_dir()
+    for name, stem, bold, italic in _FONT_FACES:
+        pdfmetrics.registerFont(TTFont(name, str(directory / f"{stem}.ttf")))
+        addMapping(FONT_NAME, bold, italic, name)
+    # xhtml2pdf copies this table into every render's context: the CSS family
+    # names below now resolve to the embedded Roboto faces.
+    for alias in ("roboto", "sans-serif", "sans", "sansserif", "arial", "helvetica"):
+        x2p_default.DEFAULT_FONT[alias] = FONT_NAME
+    return FONT_NAME
+
+
+# --------------------------------------------------------------------------
+# Resource policy / link callback
+# --------------------------------------------------------------------------
+
+def _allowed_roots() -> tuple[Path, ...]:
+    roots = [font_dir()]
+    if STATIC_DIR.is_dir():
+        roots.append(STATIC_DIR.resolve())
+    return tuple(roots)
+
+
+def _resource_policy():
+    from xhtml2pdf.config.resources import ResourceAccessPolicy
+
+    roots = _allowed_roots()
+    return ResourceAccessPolicy(
+        allow_remote=False,
+        base_dir=roots[0],
+        extra_roots=roots[1:],
+        max_local_bytes=20 * 1024 * 1024,
+        max_image_pixels=25_000_000,
+    )
+
+
+def _inside_roots(path: Path) -> bool:
+    try:
+        resolved = path.resolve()
+    except (OSError, RuntimeError):
+        return False
+    return resolved.is_file() and any(
+        resolved == root or resolved.is_relative_to(root) for root in _allowed_roots()
+    )
+
+
+def _link_callback(uri: Any, rel: Any = None) -> str:
+    """Allow inline images and files inside the allowed roots; refuse the rest."""
+    if not isinstance(uri, (str, Path)):
+        return _REFUSED_URI
+    uri = str(uri).strip()
+    if uri.startswith("data:"):
+        return uri if _IMAGE_DATA_URI.match(uri) else _REFUSED_URI
+    parts = urlsplit(uri)
+    scheme = parts.scheme.lower()
+    if scheme == "file":
+        candidate = Path(url2pathname(parts.path))
+    elif scheme == "":
+        if uri.startswith("/static/"):
+            candidate = STATIC_DIR / uri[len("/static/"):]
+        else:
+            candidate = Path(uri)
+    else:  # http, https, ftp, javascript, ...
+        log.warning("PDF: refused remote/unknown resource %r", uri[:120])
+        return _REFUSED_URI
+    if candidate.is_absolute() and _inside_roots(candidate):
+        return str(candidate.resolve())
+    log.warning("PDF: refused local resource %r", uri[:120])
+    return _REFUSED_URI
+
+
+@functools.lru_cache(maxsize=8)
+def _file_data_uri(path: str, mtime: float, size: int) -> str | None:
+    mime = mimetypes.guess_type(path)[0]
+    if mime not in ("image/png", "image/jpeg", "image/gif") or size > _MAX_LOGO_BYTES:
+        log.warning("PDF: logo %r ignored (type %s, %d bytes)", path, mime, size)
+        return None
+    with open(path, "rb") as handle:
+        return f"data:{mime};base64,{base64.b64encode(handle.read()).decode('ascii')}"
+
+
+def _logo_uri(logo_path: Any) -> str | None:
+    """The letterhead logo (trusted config) as a data URI, or None."""
+    if _is_blank(logo_path):
+        return None
+    try:
+        stat = os.stat(logo_path)
+    except (OSError, TypeError, ValueError):
+        log.warning("PDF: logo %r not found", logo_path)
+        return None
+    return _file_data_uri(str(logo_path), stat.st_mtime, stat.st_size)
+
+
+@functools.lru_cache(maxsize=256)
+def qr_data_uri(text: str) -> str:
+    """QR code PNG for ``text`` as a ``data:image/png;base64,...`` URI."""
+    import qrcode
+    from qrcode.constants import ERROR_CORRECT_M
+
+    qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=6, border=2)
+    qr.add_data(text)
+    qr.make(fit=True)
+    buf = io.BytesIO()
+    qr.make_image(fill_color="black", back_color="white").save(buf, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+# --------------------------------------------------------------------------
+# Context preparation
+# --------------------------------------------------------------------------
+
+_LETTERHEAD_KEYS = ("municipality", "unit", "detsis", "address", "phone", "email", "web", "logo_path")
+_DOC_KEYS = (
+    "title", "number", "date", "approved", "approver_name", "approver_title", "approved_at",
+    "verification_code", "verification_url", "fields", "signatures", "notes", "reason",
+)
+
+
+def _prepare_letterhead(letterhead: Mapping[str, Any] | None) -> dict[str, Any]:
+    lh = {key: None for key in _LETTERHEAD_KEYS}
+    lh.update(dict(letterhead or {}))
+    lh["municipality"] = tr_upper(lh.get("municipality"))
+    lh["logo_uri"] = _logo_uri(lh.get("logo_path"))
+    lh["contact"] = [
+        str(value).strip()
+        for value in (lh.get("address"), lh.get("phone"), lh.get("email"), lh.get("web"))
+        if not _is_blank(value)
+    ]
+    return lh
+
+
+def _pairs(fields: Iterable[Any] | None) -> list[tuple[Any, Any]]:
+    out = []
+    for item in fields or ():
+        if isinstance(item, Mapping):
+            out.append((item.get("label"), item.get("value")))
+        else:
+            label, value = item
+            out.append((label, value))
+    return out
+
+
+def _prepare_doc(doc: Mapping[str, Any] | None) -> dict[str, Any]:
+    d = {key: None for key in _DOC_KEYS}
+    d.update(dict(doc or {}))
+    d["approved_given"] = d.get("approved") is not None
+    d["approved"] = bool(d.get("approved"))
+    d["fields"] = _pairs(d.get("fields"))
+    d["signatures"] = [dict(s) for s in (d.get("signatures") or ())]
+    d["qr_uri"] = None
+    if d["approved"] and not _is_blank(d.get("verification_url")):
+        d["qr_uri"] = qr_data_uri(str(d["verification_url"]))
+    return d
+
+
+def column_widths(headers: Iterable[Any] | None, rows: Iterable[Iterable[Any]] | None) -> list[int]:
+    """Column widths in percent, proportional to the longest word-wrapped text."""
+    headers = list(headers or ())
+    sample = [list(row) for _, row in zip(range(300), rows or ())]
+    ncols = max([len(headers)] + [len(row) for row in sample] + [0])
+    if not ncols:
+        return []
+    weights = []
+    for col in range(ncols):
+        texts = [str(headers[col]) if col < len(headers) else ""]
+        texts += [str(row[col]) for row in sample if col < len(row) and row[col] is not None]
+        longest = max(len(line) for text in texts for line in (text.splitlines() or [""]))
+        weights.append(min(max(longest, 4), 40))
+    total = sum(weights)
+    widths = [max(3, round(100 * w / total)) for w in weights]
+    widths[widths.index(max(widths))] -= sum(widths) - 100
+    return widths
+
+
+def _template_context(letterhead, doc, landscape, extra) -> dict[str, Any]:
+    ctx = dict(extra)
+    if "headers" in ctx or "rows" in ctx:
+        ctx["col_widths"] = list(ctx.get("widths") or column_widths(ctx.get("headers"), ctx.get("rows")))
+    ctx.update(
+        letterhead=_prepare_letterhead(letterhead),
+        doc=_prepare_doc(doc),
+        landscape=bool(landscape),
+        font_name=FONT_NAME,
+        nl2br=nl2br,
+        tr_upper=tr_upper,
+        is_blank=_is_blank,
+    )
+    return ctx
+
+
+@functools.cache
+def _standalone_env():
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    return Environment(
+        loader=FileSystemLoader(str(TEMPLATE_DIR)),
+        autoescape=select_autoescape(["html", "htm", "xml"], default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render_html(template_name: str, **context: Any) -> str:
+    """Render a template: Flask's environment inside an app context, else our own."""
+    from flask import has_app_context, render_template
+
+    if has_app_context():
+        return render_template(template_name, **context)
+    return _standalone_env().get_template(template_name).render(**context)
+
+
+# --------------------------------------------------------------------------
+# Public API
+# --------------------------------------------------------------------------
+
+def render_pdf(
+    template_name: str,
+    *,
+    letterhead: Mapping[str, Any] | None = None,
+    doc: Mapping[str, Any] | None = None,
+    landscape: bool = False,
+    **extra: Any,
+) -> bytes:
+    """Render ``template_name`` (e.g. ``"pdf/duty_slip.html"``) to PDF bytes."""
+    from xhtml2pdf import pisa
+
+    register_fonts()
+    html = render_html(template_name, **_template_context(letterhead, doc, landscape, extra))
+    out = io.BytesIO()
+    result = pisa.CreatePDF(
+        html,
+        dest=out,
+        encoding="utf-8",
+        link_callback=_link_callback,
+        resource_policy=_resource_policy(),
+    )
+    if result.err:
+        messages = "; ".join(str(entry[2]) for entry in getattr(result, "log", [])[:5])
+        raise PdfRenderError(f"PDF could not be rendered ({result.err} errors): {messages}")
+    return out.getvalue()
+
+
+_ASCII_FOLD = str.maketrans({
+    "ç": "c", "Ç": "C", "ğ": "g", "Ğ": "G", "ı": "i", "İ": "I",
+    "ö": "o", "Ö": "O", "ş": "s", "Ş": "S", "ü": "u", "Ü": "U",
+    "â": "a", "Â": "A", "î": "i", "Î": "I", "û": "u", "Û": "U",
+})
+
+
+def _safe_filename(filename: Any) -> tuple[str, str]:
+    """(ASCII fallback, full Unicode name) with no path parts or control chars."""
+    name = re.sub(r"[\\/]+", "-", str(filename or ""))
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip().strip(".")
+    if not name:
+        name = "belge.pdf"
+    if not name.lower().endswith(".pdf"):
+        name += ".pdf"
+    ascii_name = unicodedata.normalize("NFKD", name.translate(_ASCII_FOLD))
+    ascii_name = ascii_name.encode("ascii", "ignore").decode("ascii")
+    ascii_name = re.sub(r"[^A-Za-z0-9._-]+", "_", ascii_name).strip("._") or "belge.pdf"
+    if not ascii_name.lower().endswith(".pdf"):
+        ascii_name += ".pdf"
+    return ascii_name[:150], name[:150]
+
+
+def pdf_response(pdf_bytes: bytes, filename: str = "belge.pdf", *, as_attachment: bool = False):
+    """A Flask ``Response`` serving ``pdf_bytes`` inline (or as a download)."""
+    from flask import Response
+
+    ascii_name, full_name = _safe_filename(filename)
+    disposition = "attachment" if as_attachment else "inline"
+    header = f'{disposition}; filename="{ascii_name}"'
+    if full_name != ascii_name:
+        header += f"; filename*=UTF-8''{quote(full_name, safe='')}"
+    resp = Response(bytes(pdf_bytes), mimetype="application/pdf")
+    resp.headers["Content-Disposition"] = header
+    resp.headers["Content-Length"] = str(len(pdf_bytes))
+    resp.headers["X-Content-Type-Options"] = "nosniff"
+    resp.headers["Cache-Control"] = "private, no-store, max-age=0"
+    return resp

@@ -1,0 +1,690 @@
+"""The register core: the base model, the base view and the registry.
+
+A register is declared as::
+
+    class Gift(Register, Approvable, Numbered):           # model
+        __tablename__ = "gift"
+        number_prefix = "HD"
+        search_fields = ("item", "occasion")
+        ...
+
+    @register("protocol", _l("Gifts"), icon="fa-gift")      # view
+    class GiftView(RegisterView):
+        datamodel = RegisterInterface(Gift)
+        list_columns = [...]
+        search_columns = [...]
+
+Approval buttons, the history tab, archive/restore, export, attachments,
+PDF, numbering, Turkish search/sort, conflict-safe editing and the
+permission rows all come from here (and the modules it imports).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from flask import abort, current_app, flash, g, redirect, request, url_for
+from flask_appbuilder import ModelView
+from flask_appbuilder.baseviews import expose
+from flask_appbuilder.models.filters import BaseFilter
+from flask_appbuilder.models.sqla.filters import (
+    FilterEqual, FilterGreater, FilterNotEqual, FilterSmaller, SQLAFilterConverter,
+    get_field_setup_query,
+)
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_appbuilder.security.decorators import has_access, permission_name
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, Text, event, or_
+from sqlalchemy.orm import Session, declared_attr
+from wtforms import HiddenField
+
+from app.core import approval, audit, turkish
+from app.core.db import fold_sql, turkish_order
+from app.extensions import db
+
+# ---------------------------------------------------------------------------
+# Model side
+# ---------------------------------------------------------------------------
+
+
+class Register:
+    """Columns and behaviour every register record has."""
+
+    __audited__ = True
+    # __approvable__ comes from the Approvable mixin (a False default here would
+    # shadow it, Register being first in the bases); readers use getattr(..., False).
+    search_fields: tuple = ()        # columns/attributes folded into search_key
+    personal_fields: tuple = ()      # KVKK: fields holding personal data
+    number_prefix: str | None = None
+
+    id = Column(Integer, primary_key=True)
+    version = Column(Integer, nullable=False, default=1)
+    created_at = Column(DateTime, default=dt.datetime.now, nullable=False)
+    updated_at = Column(DateTime, default=dt.datetime.now, nullable=False)
+    archived = Column(Boolean, default=False, nullable=False, index=True)
+    archived_at = Column(DateTime)
+    search_key = Column(Text, default="", nullable=False)
+
+    @declared_attr
+    def created_by_id(cls):
+        return Column(Integer, ForeignKey("ab_user.id"))
+
+    @declared_attr
+    def updated_by_id(cls):
+        return Column(Integer, ForeignKey("ab_user.id"))
+
+    @declared_attr
+    def __mapper_args__(cls):
+        return {"version_id_col": cls.version}
+
+    # -- hooks a register may override ------------------------------------
+    @classmethod
+    def validate_data(cls, data: dict, record=None) -> dict:
+        """Business validation of form data: return {field: Turkish message}."""
+        return {}
+
+    def build_search_key(self) -> str:
+        parts = []
+        for name in self.search_fields:
+            value = getattr(self, name, None)
+            if value is not None:
+                parts.append(str(value))
+        return turkish.fold(" ".join(parts))
+
+    def display_number(self):
+        return getattr(self, "number", None) or f"#{self.id}"
+
+    def updated_by_name(self):
+        from flask_appbuilder.security.sqla.models import User
+
+        user = db.session.get(User, self.updated_by_id) if self.updated_by_id else None
+        return user.get_full_name() if user else "bilinmeyen kullanıcı"
+
+
+class Numbered:
+    """Mixin for registers flagged N: ``number`` is PREFIX-YYYY-NNNN."""
+
+    number = Column(String(20), unique=True, index=False)
+
+
+def _current_user_id():
+    user = getattr(g, "user", None) if _has_g() else None
+    if user is not None and getattr(user, "is_authenticated", False):
+        return user.id
+    return None
+
+
+def _has_g():
+    from flask import has_app_context
+
+    return has_app_context()
+
+
+@event.listens_for(Session, "before_flush")
+def _stamp(session, flush_context, instances):
+    user_id = _current_user_id()
+    now = dt.datetime.now()
+    for obj in session.new:
+        if isinstance(obj, Register):
+            obj.created_at = obj.created_at or now
+            obj.updated_at = now
+            obj.created_by_id = obj.created_by_id or user_id
+            obj.updated_by_id = user_id or obj.updated_by_id
+            obj.search_key = obj.build_search_key()
+    for obj in session.dirty:
+        if isinstance(obj, Register) and session.is_modified(obj, include_collections=False):
+            obj.updated_at = now
+            obj.updated_by_id = user_id or obj.updated_by_id
+            obj.search_key = obj.build_search_key()
+
+
+# ---------------------------------------------------------------------------
+# Turkish-aware data interface (search filters and ordering)
+# ---------------------------------------------------------------------------
+
+
+class TurkishContains(BaseFilter):
+    name = _l("Contains")
+    arg_name = "ct"
+
+    def apply(self, query, value):
+        query, field_ = get_field_setup_query(query, self.model, self.column_name)
+        return query.filter(fold_sql(field_).contains(turkish.fold(value), autoescape=True))
+
+
+class TurkishNotContains(BaseFilter):
+    name = _l("Not Contains")
+    arg_name = "nct"
+
+    def apply(self, query, value):
+        query, field_ = get_field_setup_query(query, self.model, self.column_name)
+        return query.filter(~fold_sql(field_).contains(turkish.fold(value), autoescape=True))
+
+
+class TurkishStartsWith(BaseFilter):
+    name = _l("Starts with")
+    arg_name = "sw"
+
+    def apply(self, query, value):
+        query, field_ = get_field_setup_query(query, self.model, self.column_name)
+        return query.filter(fold_sql(field_).startswith(turkish.fold(value), autoescape=True))
+
+
+class TurkishEqual(BaseFilter):
+    name = _l("Equal to")
+    arg_name = "eq"
+
+    def apply(self, query, value):
+        query, field_ = get_field_setup_query(query, self.model, self.column_name)
+        return query.filter(fold_sql(field_) == turkish.fold(value))
+
+
+class TurkishFilterConverter(SQLAFilterConverter):
+    conversion_table = tuple(
+        (test, [TurkishContains, TurkishNotContains, TurkishStartsWith, TurkishEqual])
+        if test in ("is_text", "is_string") else (test, filters)
+        for test, filters in SQLAFilterConverter.conversion_table
+    )
+
+
+class RegisterListFilter(BaseFilter):
+    """Base filter of every register list: hides archived records unless the
+    list is asked for them (``?archived=1``), and applies the quick search box
+    (``?q=``) on the folded ``search_key`` (trigram-indexed on PostgreSQL)."""
+
+    name = "register"
+
+    def apply(self, query, value):
+        if not request or not (request.endpoint or "").split(".")[-1] in LIST_ENDPOINTS:
+            return query
+        model = self.model
+        archived = request.args.get("archived") == "1"
+        query = query.filter(model.archived.is_(archived))
+        q = (request.args.get("q") or "").strip()
+        if q:
+            for word in turkish.fold(q).split()[:6]:
+                query = query.filter(model.search_key.contains(word, autoescape=True))
+        return query
+
+
+LIST_ENDPOINTS = {"list", "export_csv", "export_xlsx", "list_pdf"}
+
+
+class RegisterInterface(SQLAInterface):
+    filter_converter_class = TurkishFilterConverter
+
+    def apply_order_by(self, query, order_column, order_direction, aliases_mapping=None,
+                       bypass_many_to_many=False, add_pk=False):
+        if order_column and "." not in order_column and (
+            self.is_string(order_column) or self.is_text(order_column)
+        ):
+            column = getattr(self.obj, order_column)
+            dialect = self.session.get_bind().dialect.name
+            ordered = turkish_order(column, dialect)
+            ordered = ordered.asc() if order_direction == "asc" else ordered.desc()
+            return query.order_by(ordered, self.obj.id.desc())
+        return super().apply_order_by(query, order_column, order_direction, aliases_mapping,
+                                      bypass_many_to_many, add_pk)
+
+
+# ---------------------------------------------------------------------------
+# Registry
+# ---------------------------------------------------------------------------
+
+CATEGORIES = {
+    # key: (label, icon); order is the menu order (REGISTERS.md sections)
+    "reference": (_l("Reference data"), "fa-address-book"),
+    "protocol": (_l("Protocol and representation"), "fa-handshake-o"),
+    "office": (_l("Office administration"), "fa-briefcase"),
+    "approval": (_l("Approvals"), "fa-check-square-o"),
+    "audit": (_l("Audit"), "fa-history"),
+    "settings": (_l("Settings"), "fa-cogs"),
+}
+
+
+@dataclass
+class RegisterEntry:
+    view: type
+    category: str
+    label: object
+    icon: str = "fa-list"
+    personal_data: bool = False
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def name(self):
+        return self.view.__name__
+
+    @property
+    def model(self):
+        return self.view.datamodel.obj
+
+
+REGISTRY: list[RegisterEntry] = []
+
+
+def register(category: str, label, icon: str = "fa-list", personal_data: bool = False):
+    """Class decorator that puts a RegisterView in the registry (menu,
+    permissions, role matrix and generic tests pick it up from here)."""
+
+    def wrap(view_cls):
+        REGISTRY[:] = [e for e in REGISTRY if e.view.__name__ != view_cls.__name__]
+        REGISTRY.append(RegisterEntry(view_cls, category, label, icon, personal_data))
+        view_cls.personal_data = personal_data
+        return view_cls
+
+    return wrap
+
+
+def add_registered_views(appbuilder):
+    for entry in REGISTRY:
+        cat_label, cat_icon = CATEGORIES[entry.category]
+        appbuilder.add_view(
+            entry.view, entry.name, label=entry.label, icon=entry.icon,
+            category=entry.category, category_label=cat_label, category_icon=cat_icon,
+        )
+
+
+# ---------------------------------------------------------------------------
+# View side
+# ---------------------------------------------------------------------------
+
+FAB_ROUTES_WE_DROP = [
+    "delete", "download", "action", "action_post", "api", "api_read", "api_get",
+    "api_create", "api_update", "api_delete", "api_column_add", "api_column_edit",
+    "api_readvalues",
+]
+
+
+def _fmt_date(value):
+    return turkish.format_date(value)
+
+
+class RegisterView(ModelView):
+    """Base view of every register."""
+
+    list_template = "register/list.html"
+    show_template = "register/show.html"
+    edit_template = "register/edit.html"
+    add_template = "register/add.html"
+    exclude_route_methods = set(FAB_ROUTES_WE_DROP)
+    page_size = 25
+    personal_data = False
+    pdf_template: str | None = None    # e.g. "pdf/duty_slip.html"
+    export_columns: list | None = None  # defaults to list_columns
+
+    def __init__(self, **kwargs):
+        if not self.base_filters:
+            self.base_filters = [["id", RegisterListFilter, None]]
+        self.edit_form_extra_fields = dict(self.edit_form_extra_fields or {})
+        self.edit_form_extra_fields["record_version"] = HiddenField()
+        super().__init__(**kwargs)
+        model = self.datamodel.obj
+        if not getattr(model, "__approvable__", False):
+            self.base_permissions = [p for p in self.base_permissions
+                                     if p not in ("can_approve", "can_submit")]
+        if not self.pdf_template:
+            self.base_permissions = [p for p in self.base_permissions if p != "can_pdf"]
+        self._add_turkish_formatters()
+
+    def _add_turkish_formatters(self):
+        formatters = dict(self.formatters_columns or {})
+        columns = set(self.list_columns or []) | set(self.show_columns or [])
+        for col in columns:
+            if col in formatters or "." in col or not hasattr(self.datamodel.obj, col):
+                continue
+            if self.datamodel.is_date(col) or self.datamodel.is_datetime(col):
+                formatters[col] = turkish.format_date
+            elif self.datamodel.is_numeric(col):
+                info = getattr(getattr(self.datamodel.obj, col), "info", {}) or {}
+                if info.get("money"):
+                    formatters[col] = turkish.format_money
+            elif self.datamodel.is_boolean(col):
+                formatters[col] = lambda v: "Evet" if v else "Hayır"
+        choices = getattr(self.datamodel.obj, "choices", {}) or {}
+        for col, mapping in choices.items():
+            if col not in formatters:
+                formatters[col] = lambda v, m=mapping: str(m.get(v, v or ""))
+        self.formatters_columns = formatters
+
+    # -- forms: business validation + optimistic locking ------------------
+    def _init_forms(self):
+        if "record_version" not in self.edit_columns:
+            self.edit_columns = list(self.edit_columns) + ["record_version"]
+        super()._init_forms()
+        from app.core.fields import choice_fields, html5_dates
+
+        choices = getattr(self.datamodel.obj, "choices", {})
+        for form_cls in (self.add_form, self.edit_form):
+            html5_dates(form_cls)
+            choice_fields(form_cls, choices)
+        self.add_form = self._validating(self.add_form, editing=False)
+        self.edit_form = self._validating(self.edit_form, editing=True)
+
+    def _validating(self, form_cls, editing):
+        view = self
+
+        class RegisterForm(form_cls):
+            def validate(self, extra_validators=None):
+                ok = super().validate(extra_validators)
+                record = view.datamodel.get(self._id) if editing and getattr(self, "_id", None) else None
+                if editing and record is not None:
+                    ok = view._check_version(self, record) and ok
+                data = {name: f.data for name, f in self._fields.items()}
+                errors = view.datamodel.obj.validate_data(data, record) or {}
+                for name, message in errors.items():
+                    target = self._fields.get(name)
+                    if target is not None:
+                        target.errors = list(target.errors) + [message]
+                    else:
+                        self.form_errors.append(message)
+                    ok = False
+                return ok
+
+        RegisterForm.__name__ = form_cls.__name__
+        return RegisterForm
+
+    def _check_version(self, form, record):
+        sent = form._fields.get("record_version")
+        if sent is None:
+            return True
+        if str(sent.data or "") != str(record.version):
+            when = turkish.format_date(record.updated_at)
+            message = (f"Bu kayıt siz açtıktan sonra {record.updated_by_name()} tarafından {when} "
+                       "tarihinde değiştirildi. Değişiklikleriniz kaydedilmedi: sayfayı yeniden açıp "
+                       "değişikliklerinizi tekrar uygulayın.")
+            form.form_errors.append(message)
+            flash(message, "danger")
+            return False
+        return True
+
+    def prefill_form(self, form, pk):
+        record = self.datamodel.get(pk)
+        if record is not None and "record_version" in form._fields:
+            form.record_version.data = str(record.version)
+
+    def pre_update(self, item):
+        if getattr(item, "is_locked", False):
+            raise approval.ApprovalError("Onaylanmış kayıt değiştirilemez.")
+
+    def render_template(self, template, **kwargs):
+        kwargs.setdefault("view", self)
+        return super().render_template(template, **kwargs)
+
+    # -- helpers -----------------------------------------------------------
+    def _record_or_404(self, pk):
+        item = self.datamodel.get(pk)
+        if item is None:
+            abort(404)
+        return item
+
+    def _back(self, item):
+        return redirect(url_for(f"{self.__class__.__name__}.show", pk=item.id))
+
+    def _commit(self, item, message):
+        try:
+            db.session.commit()
+            flash(message, "success")
+        except Exception:  # noqa: BLE001 - shown to the user, nothing half-saved
+            db.session.rollback()
+            flash("Kayıt sırasında bir hata oluştu; hiçbir değişiklik kaydedilmedi.", "danger")
+        return self._back(item)
+
+    # -- read/edit overrides -----------------------------------------------
+    @expose("/edit/<pk>", methods=["GET", "POST"])
+    @has_access
+    def edit(self, pk):
+        item = self._record_or_404(pk)
+        if getattr(item, "is_locked", False):
+            flash("Onaylanmış kayıt değiştirilemez. Müdür gerekçe yazarak yeniden açabilir.", "warning")
+            return self._back(item)
+        if item.archived:
+            flash("Arşivdeki kayıt değiştirilemez; önce geri yüklenmelidir.", "warning")
+            return self._back(item)
+        return super().edit(pk)
+
+    @expose("/show/<pk>", methods=["GET"])
+    @has_access
+    def show(self, pk):
+        item = self._record_or_404(pk)
+        widgets = self._show(item.id)
+        if self.personal_data:
+            audit.record(item.__tablename__, item.id, "read", str(item))
+        return self.render_template(
+            self.show_template, pk=item.id, title=self.show_title, widgets=widgets,
+            related_views=self._related_views, item=item,
+            history=self._history_entries(item) if self._can("history") else None,
+            attachments=self._attachments(item) if self._can("attachments") else None,
+            approver_title=approval.approver_title(g.user),
+        )
+
+    def _can(self, action):
+        return self.appbuilder.sm.has_access(f"can_{action}", self.class_permission_name)
+
+    def _history_entries(self, item):
+        return (db.session.query(audit.AuditEntry)
+                .filter_by(register=item.__tablename__, record_id=item.id)
+                .order_by(audit.AuditEntry.at.desc(), audit.AuditEntry.id.desc()).all())
+
+    def _attachments(self, item):
+        from app.core.attachments import Attachment
+
+        return (db.session.query(Attachment)
+                .filter_by(register=item.__tablename__, record_id=item.id)
+                .order_by(Attachment.id).all())
+
+    # -- approval ----------------------------------------------------------
+    def _transition(self, pk, fn, message, *args):
+        item = self._record_or_404(pk)
+        try:
+            fn(item, g.user, *args)
+        except approval.ApprovalError as exc:
+            db.session.rollback()
+            flash(str(exc), "danger")
+            return self._back(item)
+        return self._commit(item, message)
+
+    @expose("/submit/<pk>", methods=["POST"])
+    @has_access
+    def submit(self, pk):
+        return self._transition(pk, approval.submit, "Kayıt Müdür onayına gönderildi.")
+
+    @expose("/approve/<pk>", methods=["POST"])
+    @has_access
+    def approve(self, pk):
+        return self._transition(pk, approval.approve, "Kayıt onaylandı.", request.form.get("note"))
+
+    @expose("/reject/<pk>", methods=["POST"])
+    @has_access
+    @permission_name("approve")
+    def reject(self, pk):
+        return self._transition(pk, approval.reject, "Kayıt reddedildi.", request.form.get("reason"))
+
+    @expose("/reopen/<pk>", methods=["POST"])
+    @has_access
+    @permission_name("approve")
+    def reopen(self, pk):
+        return self._transition(pk, approval.reopen, "Kayıt yeniden açıldı.", request.form.get("reason"))
+
+    # -- archive -----------------------------------------------------------
+    @expose("/archive/<pk>", methods=["POST"])
+    @has_access
+    def archive(self, pk):
+        item = self._record_or_404(pk)
+        if item.archived:
+            flash("Kayıt zaten arşivde.", "info")
+            return self._back(item)
+        item.archived, item.archived_at = True, dt.datetime.now()
+        return self._commit(item, "Kayıt arşivlendi.")
+
+    @expose("/restore/<pk>", methods=["POST"])
+    @has_access
+    def restore(self, pk):
+        item = self._record_or_404(pk)
+        item.archived, item.archived_at = False, None
+        return self._commit(item, "Kayıt arşivden geri yüklendi.")
+
+    @expose("/purge/<pk>", methods=["POST"])
+    @has_access
+    def purge(self, pk):
+        item = self._record_or_404(pk)
+        if not item.archived:
+            flash("Yalnızca arşivdeki kayıt kalıcı olarak silinebilir.", "danger")
+            return self._back(item)
+        from app.core.attachments import delete_files_of
+
+        try:
+            delete_files_of(item)
+            db.session.delete(item)
+            db.session.commit()
+        except Exception:  # noqa: BLE001
+            db.session.rollback()
+            flash("Kayıt silinemedi (başka kayıtlar bu kayda bağlı olabilir).", "danger")
+            return self._back(item)
+        flash("Kayıt kalıcı olarak silindi; işlem denetim kaydına yazıldı.", "success")
+        return redirect(url_for(f"{self.__class__.__name__}.list"))
+
+    # -- history -------------------------------------------------------------
+    @expose("/history/<pk>")
+    @has_access
+    def history(self, pk):
+        item = self._record_or_404(pk)
+        return self.render_template("register/history.html", item=item, view=self,
+                                    history=self._history_entries(item),
+                                    title=f"{self.show_title}: Geçmiş")
+
+    # -- export --------------------------------------------------------------
+    def _filtered_rows(self):
+        from flask_appbuilder.urltools import get_filter_args, get_order_args
+
+        get_filter_args(self._filters)
+        order = get_order_args().get(self.__class__.__name__)
+        order_column, order_direction = order if order else (self.base_order or ("", ""))
+        joined = self._filters.get_joined_filters(self._base_filters)
+        limit = current_app.config.get("EXPORT_MAX_ROWS", 50000)
+        _, rows = self.datamodel.query(joined, order_column, order_direction, page=0, page_size=limit)
+        return rows
+
+    def _export_table(self):
+        from app.core.export import table_for
+
+        columns = self.export_columns or self.list_columns
+        return table_for(self, columns, self._filtered_rows())
+
+    @expose("/export.csv")
+    @has_access
+    @permission_name("export")
+    def export_csv(self):
+        from app.core.export import csv_response
+
+        headers, rows = self._export_table()
+        audit.record(self.datamodel.obj.__tablename__, None, "export",
+                     f"CSV, {len(rows)} satır", {"args": request.args.to_dict()})
+        return csv_response(headers, rows, self._export_name())
+
+    @expose("/export.xlsx")
+    @has_access
+    @permission_name("export")
+    def export_xlsx(self):
+        from app.core.export import xlsx_response
+
+        headers, rows = self._export_table()
+        audit.record(self.datamodel.obj.__tablename__, None, "export",
+                     f"XLSX, {len(rows)} satır", {"args": request.args.to_dict()})
+        return xlsx_response(headers, rows, self._export_name(), str(self.list_title))
+
+    @expose("/export.pdf")
+    @has_access
+    @permission_name("export")
+    def list_pdf(self):
+        from app.core.documents import letterhead
+        from app.core.pdf import pdf_response, render_pdf
+
+        headers, rows = self._export_table()
+        audit.record(self.datamodel.obj.__tablename__, None, "export",
+                     f"PDF liste, {len(rows)} satır", {"args": request.args.to_dict()})
+        doc = {"title": turkish.upper(str(self.list_title)), "number": None,
+               "date": turkish.format_day(dt.date.today()), "approved": True,
+               "verification_code": None, "fields": [], "signatures": [], "notes": None,
+               "approver_name": "", "approver_title": "", "approved_at": ""}
+        pdf = render_pdf("pdf/list.html", letterhead=letterhead(), doc=doc, landscape=True,
+                         headers=headers, rows=rows)
+        return pdf_response(pdf, filename=f"{self._export_name()}.pdf")
+
+    def _export_name(self):
+        return f"{self.datamodel.obj.__tablename__}-{dt.date.today():%Y%m%d}"
+
+    # -- attachments ---------------------------------------------------------
+    @expose("/attachments/<pk>", methods=["POST"])
+    @has_access
+    @permission_name("attachments")
+    def upload(self, pk):
+        from app.core.attachments import AttachmentError, save_upload
+
+        item = self._record_or_404(pk)
+        if not self._can("edit") or getattr(item, "is_locked", False) and not self._can("approve"):
+            flash("Bu kayda dosya ekleme yetkiniz yok.", "danger")
+            return self._back(item)
+        try:
+            save_upload(item, request.files.get("file"))
+        except AttachmentError as exc:
+            db.session.rollback()
+            flash(str(exc), "danger")
+            return self._back(item)
+        return self._commit(item, "Dosya eklendi.")
+
+    @expose("/attachment/<pk>/<int:attachment_id>")
+    @has_access
+    @permission_name("attachments")
+    def attachment(self, pk, attachment_id):
+        from app.core.attachments import send_attachment
+
+        item = self._record_or_404(pk)
+        return send_attachment(item, attachment_id)
+
+    # -- lookup (autocomplete for other registers' forms) ----------------------
+    @expose("/lookup")
+    @has_access
+    @permission_name("list")
+    def lookup(self):
+        from flask import jsonify
+
+        model = self.datamodel.obj
+        query = db.session.query(model).filter(model.archived.is_(False))
+        for word in turkish.fold(request.args.get("q", "")).split()[:6]:
+            query = query.filter(model.search_key.contains(word, autoescape=True))
+        order = getattr(model, "lookup_order", None)
+        if order is None:
+            order = getattr(model, "name", None)
+        if order is None:
+            order = model.id
+        dialect = db.session.get_bind().dialect.name
+        if hasattr(order, "type") and isinstance(order.type, String):
+            order = turkish_order(order, dialect)
+        items = query.order_by(order).limit(20).all()
+        return jsonify(results=[{"id": i.id, "text": str(i)} for i in items])
+
+    # -- PDF -----------------------------------------------------------------
+    @expose("/pdf/<pk>")
+    @has_access
+    def pdf(self, pk):
+        from app.core.documents import record_pdf_response
+
+        item = self._record_or_404(pk)
+        return record_pdf_response(self, item)
+
+    def pdf_context(self, item) -> dict:
+        """Override per register: fields/signatures/extra for the template."""
+        return {}
+
+    def state_badge(self, item):
+        return getattr(item, "state_label", lambda: "")()
+
+
+def trigram_index(table: str):
+    """Index for the quick search on ``search_key``: a trigram GIN index on
+    PostgreSQL (serves ``LIKE '%…%'``); a plain index elsewhere."""
+    from sqlalchemy import Index
+
+    return Index(f"ix_{table}_search_trgm", "search_key", postgresql_using="gin",
+                 postgresql_ops={"search_key": "gin_trgm_ops"})

@@ -1,0 +1,86 @@
+"""Turkish text rules in one place: case folding for search, the alphabet's
+sort order, and the formats a Turkish office expects (dd.MM.yyyy, 1.234,56 ₺).
+
+Python's ``str.lower`` turns ``İ`` into ``i̇`` (two code points) and ``I`` into
+``i``; SQLite's ``lower()`` and ``LIKE`` fold ASCII only. We fold explicitly:
+``I → ı``, ``İ → i``, then lower-case, then drop the circumflex (``â → a``) so
+that ``nikah`` finds ``nikâh``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+_UPPER = "ABCÇDEFGĞHIİJKLMNOÖPQRSŞTUÜVWXYZÂÎÛ"
+_LOWER = "abcçdefgğhıijklmnoöpqrsştuüvwxyzâîû"
+_FOLD_TABLE = str.maketrans({"I": "ı", "İ": "i", "Â": "a", "Î": "i", "Û": "u",
+                             "â": "a", "î": "i", "û": "u", "\u0307": None})
+
+# The same fold expressed for SQL ``translate()`` (PostgreSQL); SQLite gets the
+# Python function registered on each connection (see app.core.db).
+SQL_FOLD_FROM = _UPPER + "âîû"
+SQL_FOLD_TO = "abcçdefgğhıijklmnoöpqrsştuüvwxyzaiu" + "aiu"
+
+
+def fold(text) -> str:
+    """Case- and circumflex-insensitive Turkish fold used for search keys."""
+    if text is None:
+        return ""
+    return str(text).translate(_FOLD_TABLE).lower()
+
+
+def upper(text) -> str:
+    """Turkish upper case: ``i → İ``, ``ı → I``."""
+    if text is None:
+        return ""
+    return str(text).replace("i", "İ").replace("ı", "I").upper()
+
+
+_ALPHABET = "0123456789aâbcçdefgğhıiîjklmnoöpqrsştuüûvwxyz"
+_RANK = {ch: i for i, ch in enumerate(_ALPHABET)}
+
+
+def sort_key(text) -> tuple:
+    """Key that orders strings by the Turkish alphabet (c < ç < d, ı < i …)."""
+    folded = str(text or "").replace("I", "ı").replace("İ", "i").lower()
+    return tuple(_RANK.get(ch, 1000 + ord(ch)) for ch in folded), str(text or "")
+
+
+def collate(a: str, b: str) -> int:
+    """SQLite collation function (registered as ``TURKISH``)."""
+    ka, kb = sort_key(a), sort_key(b)
+    return (ka > kb) - (ka < kb)
+
+
+def format_date(value) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d.%m.%Y %H:%M")
+    if isinstance(value, dt.date):
+        return value.strftime("%d.%m.%Y")
+    return str(value)
+
+
+def format_day(value) -> str:
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    return format_date(value)
+
+
+def format_money(value, symbol: bool = True) -> str:
+    """``1234.5 → '1.234,50 ₺'``."""
+    if value is None or value == "":
+        return ""
+    try:
+        amount = Decimal(str(value)).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        return str(value)
+    sign = "-" if amount < 0 else ""
+    whole, frac = f"{abs(amount):.2f}".split(".")
+    groups = []
+    while whole:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    text = f"{sign}{'.'.join(groups)},{frac}"
+    return f"{text} ₺" if symbol else text

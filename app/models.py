@@ -1,0 +1,11 @@
+"""Imports every model so that ``Model.metadata`` is complete (Alembic,
+tests, the registry)."""
+from flask_appbuilder.security.sqla import models as _fab_security  # noqa: F401
+
+from app.core.attachments import Attachment  # noqa: F401
+from app.core.audit import AuditEntry  # noqa: F401
+from app.core.numbering import NumberSequence  # noqa: F401
+from app.settings.models import Setting  # noqa: F401
+from app.registers import load_all
+
+load_all()

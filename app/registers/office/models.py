@@ -1,0 +1,645 @@
+"""Office administration (S m7(13), m8(j), m9(c)4, m9(e)12, m11(4); G m5, m6, m8):
+subscriptions, official vehicles, driver duty slips, custody (zimmet) with
+its history, handover lists (devir teslim) and leave with the müdür's proxy.
+
+Business rules live here (``validate_data`` with Turkish messages, the
+custody history hook, ``Handover.on_approved``, the proxy provider); the
+views only declare screens.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from flask_appbuilder import Model
+from sqlalchemy import (Boolean, Column, Date, DateTime, ForeignKey, Integer, Numeric, String, Text,
+                        event, inspect)
+from sqlalchemy.orm import Session, backref, relationship, validates
+
+from app.core import approval, turkish
+from app.core.approval import Approvable
+from app.core.register import Numbered, Register, trigram_index
+from app.extensions import db
+
+# Records in these states do not block others (overlap checks) and do not count.
+INACTIVE_STATES = (approval.REJECTED, approval.CANCELLED)
+
+
+def _day(value):
+    return turkish.format_day(value)
+
+
+def _id(value):
+    """Id of a related object coming from a form (object) or a raw id."""
+    if value is None:
+        return None
+    return getattr(value, "id", value)
+
+
+def _excluding(query, model, record):
+    if record is not None and getattr(record, "id", None) is not None:
+        query = query.filter(model.id != record.id)
+    return query
+
+
+# ---------------------------------------------------------------------------
+# Abonelikler (S m7(13), S m9(c)4)
+# ---------------------------------------------------------------------------
+
+
+class Subscription(Register, Approvable, Numbered, Model):
+    """Newspaper, magazine, book and digital subscriptions of the office."""
+
+    __tablename__ = "subscription"
+    number_prefix = "AB"
+    search_fields = ("number", "publication", "publisher", "delivery_to", "kind_label")
+
+    choices = {
+        "kind": {"gazete": "Gazete", "dergi": "Dergi", "kitap": "Kitap", "dijital": "Dijital"},
+        "state": approval.STATE_LABELS,
+    }
+
+    publication = Column(String(200), nullable=False)
+    publisher = Column(String(200))
+    kind = Column(String(10), nullable=False, default="gazete")
+    copies = Column(Integer, nullable=False, default=1)
+    start_date = Column(Date, nullable=False)
+    end_date = Column(Date, nullable=False, index=True)
+    cost = Column(Numeric(12, 2, asdecimal=True), info={"money": True})
+    delivery_to = Column(String(200))
+    renewal_of_id = Column(Integer, ForeignKey("subscription.id"))
+    renewal_of = relationship("Subscription", remote_side="Subscription.id", lazy="select")
+    notes = Column(Text)
+
+    __table_args__ = (trigram_index("subscription"),)
+
+    @property
+    def kind_label(self):
+        return self.choices["kind"].get(self.kind, self.kind or "")
+
+    def days_left(self, today=None):
+        if self.end_date is None:
+            return None
+        return (self.end_date - (today or dt.date.today())).days
+
+    @classmethod
+    def validate_data(cls, data, record=None):
+        errors = {}
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            errors["end_date"] = "Bitiş tarihi başlangıç tarihinden önce olamaz."
+        cost = data.get("cost")
+        if cost is not None and cost < 0:
+            errors["cost"] = "Tutar sıfırdan küçük olamaz."
+        copies = data.get("copies")
+        if copies is not None and copies < 1:
+            errors["copies"] = "Adet en az 1 olmalıdır."
+        renewal_of = data.get("renewal_of")
+        if renewal_of is not None and record is not None and _id(renewal_of) == record.id:
+            errors["renewal_of"] = "Bir abonelik kendisinin yenilemesi olamaz."
+        return errors
+
+    def __repr__(self):
+        return f"{self.publication} ({_day(self.start_date)} – {_day(self.end_date)})"
+
+
+# ---------------------------------------------------------------------------
+# Makam Araçları (S m8(j), G m5)
+# ---------------------------------------------------------------------------
+
+PLATE_LETTERS = "ABCDEFGHIJKLMNOPRSTUVYZQWX"
+_PLATE_RE = re.compile(r"^(\d{2})([A-Z]{1,3})(\d{2,5})$")
+
+
+def normalize_plate(value) -> str:
+    """'16abc123' / ' 16 Abc  123 ' → '16 ABC 123' (Turkish upper case; the
+    dotted İ a Turkish keyboard gives for 'i' is the plate letter I)."""
+    if value is None:
+        return ""
+    text = turkish.upper(str(value)).replace("İ", "I")
+    compact = re.sub(r"[\s\-]+", "", text)
+    match = _PLATE_RE.match(compact)
+    if not match:
+        return " ".join(text.split())
+    return " ".join(match.groups())
+
+
+def plate_error(value) -> str | None:
+    plate = normalize_plate(value)
+    match = re.match(r"^(\d{2}) ([A-Z]{1,3}) (\d{2,5})$", plate)
+    if not match:
+        return ("Plaka biçimi geçersiz. Örnek: 16 ABC 123 (il kodu, 1–3 harf, 2–5 rakam; "
+                "Ç, Ğ, İ, Ö, Ş, Ü kullanılmaz).")
+    province = int(match.group(1))
+    if not 1 <= province <= 81:
+        return "Plakadaki il kodu 01 ile 81 arasında olmalıdır."
+    return None
+
+
+class Vehicle(Register, Model):
+    """Official vehicles of the mayor's office."""
+
+    __tablename__ = "vehicle"
+    search_fields = ("plate", "make_model", "driver_name")
+
+    plate = Column(String(16), nullable=False, unique=True)
+    make_model = Column(String(120), nullable=False)
+    driver_id = Column(Integer, ForeignKey("staff.id"))
+    driver = relationship("Staff", foreign_keys=[driver_id], lazy="joined")
+    active = Column(Boolean, nullable=False, default=True)
+    notes = Column(Text)
+
+    __table_args__ = (trigram_index("vehicle"),)
+
+    @validates("plate")
+    def _normalize_plate(self, key, value):
+        return normalize_plate(value) if value else value
+
+    @property
+    def driver_name(self):
+        return self.driver.name if self.driver else ""
+
+    @classmethod
+    def validate_data(cls, data, record=None):
+        errors = {}
+        if data.get("plate"):
+            message = plate_error(data["plate"])
+            if message:
+                errors["plate"] = message
+            else:
+                plate = normalize_plate(data["plate"])
+                other = _excluding(db.session.query(Vehicle).filter(Vehicle.plate == plate),
+                                   Vehicle, record).first()
+                if other is not None:
+                    where = " (arşivde)" if other.archived else ""
+                    errors["plate"] = f"{plate} plakalı araç zaten kayıtlı{where}."
+        return errors
+
+    def __repr__(self):
+        return f"{self.plate} {self.make_model or ''}".strip()
+
+
+# ---------------------------------------------------------------------------
+# Şoför Görev Kâğıtları (S m8(j), G m5)
+# ---------------------------------------------------------------------------
+
+
+class DutySlip(Register, Approvable, Numbered, Model):
+    """A driver's duty slip: who drives which car where, when and why."""
+
+    __tablename__ = "duty_slip"
+    number_prefix = "GK"
+    search_fields = ("number", "driver_name", "plate", "route", "purpose", "passengers")
+    personal_fields = ("passengers",)
+    choices = {"state": approval.STATE_LABELS}
+
+    driver_id = Column(Integer, ForeignKey("staff.id"), nullable=False, index=True)
+    driver = relationship("Staff", foreign_keys=[driver_id], lazy="joined")
+    vehicle_id = Column(Integer, ForeignKey("vehicle.id"), nullable=False, index=True)
+    vehicle = relationship("Vehicle", lazy="joined")
+    slip_date = Column(Date, nullable=False, index=True)
+    departure_at = Column(DateTime, nullable=False)
+    return_at = Column(DateTime, nullable=False)
+    route = Column(String(300), nullable=False)
+    purpose = Column(String(300), nullable=False)
+    passengers = Column(Text)
+    odometer_out = Column(Integer)
+    odometer_in = Column(Integer)
+    notes = Column(Text)
+
+    __table_args__ = (trigram_index("duty_slip"),)
+
+    @property
+    def driver_name(self):
+        return self.driver.name if self.driver else ""
+
+    @property
+    def plate(self):
+        return self.vehicle.plate if self.vehicle else ""
+
+    @property
+    def km(self):
+        if self.odometer_in is None or self.odometer_out is None:
+            return None
+        return self.odometer_in - self.odometer_out
+
+    @classmethod
+    def _overlapping(cls, column, value, start, end, record):
+        query = (db.session.query(cls)
+                 .filter(column == value, cls.archived.is_(False),
+                         cls.state.notin_(INACTIVE_STATES),
+                         cls.departure_at < end, cls.return_at > start)
+                 .order_by(cls.departure_at))
+        return _excluding(query, cls, record).first()
+
+    @classmethod
+    def validate_data(cls, data, record=None):
+        errors = {}
+        out_km, in_km = data.get("odometer_out"), data.get("odometer_in")
+        if out_km is not None and out_km < 0:
+            errors["odometer_out"] = "Kilometre değeri negatif olamaz."
+        if out_km is not None and in_km is not None and in_km < out_km:
+            errors["odometer_in"] = (f"Dönüş kilometresi ({in_km}) çıkış kilometresinden ({out_km}) "
+                                     "küçük olamaz.")
+        start, end = data.get("departure_at"), data.get("return_at")
+        if start and end and end <= start:
+            errors["return_at"] = "Dönüş saati çıkış saatinden sonra olmalıdır."
+        if start and end and end > start:
+            driver, vehicle = _id(data.get("driver")), _id(data.get("vehicle"))
+            if driver is not None:
+                other = cls._overlapping(cls.driver_id, driver, start, end, record)
+                if other is not None:
+                    errors["driver"] = f"Şoför bu saatlerde {other.display_number()} numaralı görevde."
+            if vehicle is not None:
+                other = cls._overlapping(cls.vehicle_id, vehicle, start, end, record)
+                if other is not None:
+                    errors["vehicle"] = f"Araç bu saatlerde {other.display_number()} numaralı görevde."
+        return errors
+
+    def __repr__(self):
+        return f"{self.number or ''} {self.driver_name} – {self.route or ''}".strip()
+
+
+# ---------------------------------------------------------------------------
+# Zimmet (G m8, S m9(e)12)
+# ---------------------------------------------------------------------------
+
+CUSTODY_CONDITIONS = {"yeni": "Yeni", "iyi": "İyi", "orta": "Orta", "arizali": "Arızalı",
+                      "hurda": "Hurda"}
+
+
+class CustodyItem(Register, Model):
+    """Movable goods and equipment in a staff member's custody."""
+
+    __tablename__ = "custody_item"
+    search_fields = ("item", "category", "serial_no", "holder_name")
+    choices = {"condition": CUSTODY_CONDITIONS}
+
+    item = Column(String(200), nullable=False)
+    category = Column(String(100))
+    serial_no = Column(String(100), index=True)
+    holder_id = Column(Integer, ForeignKey("staff.id"), index=True)
+    holder = relationship("Staff", foreign_keys=[holder_id], lazy="joined")
+    since = Column(Date)
+    condition = Column(String(10), default="iyi")
+    notes = Column(Text)
+
+    __table_args__ = (trigram_index("custody_item"),)
+
+    @property
+    def holder_name(self):
+        return self.holder.name if self.holder else ""
+
+    def __repr__(self):
+        serial = f" ({self.serial_no})" if self.serial_no else ""
+        return f"{self.item}{serial}"
+
+
+class CustodyHistory(Register, Model):
+    """Who held an item when; written automatically whenever the holder changes."""
+
+    __tablename__ = "custody_history"
+    search_fields = ("item_label", "holder_name", "note")
+
+    item_id = Column(Integer, ForeignKey("custody_item.id", ondelete="CASCADE"), nullable=False,
+                     index=True)
+    item = relationship("CustodyItem", lazy="joined",
+                        backref=backref("history_rows", cascade="all, delete-orphan",
+                                        passive_deletes=True, lazy="select",
+                                        order_by="CustodyHistory.from_date"))
+    holder_id = Column(Integer, ForeignKey("staff.id"), index=True)
+    holder = relationship("Staff", foreign_keys=[holder_id], lazy="joined")
+    from_date = Column(Date, nullable=False)
+    to_date = Column(Date)
+    note = Column(String(300))
+
+    __table_args__ = (trigram_index("custody_history"),)
+
+    @property
+    def item_label(self):
+        return str(self.item) if self.item else ""
+
+    @property
+    def holder_name(self):
+        return self.holder.name if self.holder else ""
+
+    @classmethod
+    def validate_data(cls, data, record=None):
+        start, end = data.get("from_date"), data.get("to_date")
+        if start and end and end < start:
+            return {"to_date": "Bitiş tarihi başlangıç tarihinden önce olamaz."}
+        return {}
+
+    def __repr__(self):
+        return f"{self.item_label}: {self.holder_name} ({_day(self.from_date)} – {_day(self.to_date)})"
+
+
+def _holder_change(obj):
+    """(changed?, new holder id) for a CustodyItem in the session."""
+    state = inspect(obj)
+    rel, col = state.attrs.holder.history, state.attrs.holder_id.history
+    unknown = object()
+    if rel.has_changes():
+        new = _id(rel.added[0]) if rel.added else None
+        old = _id(rel.deleted[0]) if rel.deleted else unknown
+    elif col.has_changes():
+        new = col.added[0] if col.added else None
+        old = col.deleted[0] if col.deleted else unknown
+    else:
+        return False, None
+    if old is not unknown and old == new:
+        return False, None
+    return True, new
+
+
+def _new_history(session, item, holder_id, start, note):
+    from app.core.register import _current_user_id
+
+    row = CustodyHistory(item=item, holder_id=holder_id, from_date=start, note=note)
+    # the core's stamping hook has already run for this flush
+    row.created_by_id = row.updated_by_id = _current_user_id()
+    row.created_at = row.updated_at = dt.datetime.now()
+    session.add(row)
+    from app.registers.reference.models import Staff
+
+    holder = session.get(Staff, holder_id) if holder_id else None
+    row.search_key = turkish.fold(" ".join(filter(None, [str(item), holder.name if holder else "",
+                                                         note or ""])))
+    return row
+
+
+@event.listens_for(Session, "before_flush")
+def _custody_history(session, flush_context, instances):
+    """Keep CustodyHistory in step with CustodyItem.holder (any writer: the
+    form, a handover approval, a script)."""
+    today = dt.date.today()
+    with session.no_autoflush:
+        for obj in list(session.new):
+            if isinstance(obj, CustodyItem):
+                if obj.since is None:
+                    obj.since = today
+                holder_id = _id(obj.holder) if obj.holder is not None else obj.holder_id
+                if holder_id:
+                    _new_history(session, obj, holder_id, obj.since,
+                                 getattr(obj, "_history_note", None) or "İlk zimmet kaydı")
+        for obj in list(session.dirty):
+            if not isinstance(obj, CustodyItem) or obj in session.new:
+                continue
+            changed, holder_id = _holder_change(obj)
+            if not changed:
+                continue
+            open_rows = (session.query(CustodyHistory)
+                         .filter(CustodyHistory.item_id == obj.id, CustodyHistory.to_date.is_(None))
+                         .all())
+            if len(open_rows) == 1 and open_rows[0].holder_id == holder_id:
+                continue
+            since_changed = inspect(obj).attrs.since.history.has_changes()
+            start = obj.since if since_changed and obj.since else today
+            obj.since = start
+            for row in open_rows:
+                row.to_date = max(start, row.from_date)
+            if holder_id:
+                _new_history(session, obj, holder_id, start,
+                             getattr(obj, "_history_note", None) or "Zimmet sahibi değişti")
+
+
+# ---------------------------------------------------------------------------
+# Devir Teslim Çizelgeleri (S m11(4))
+# ---------------------------------------------------------------------------
+
+HANDOVER_REASONS = {"ayrilma": "Görevden ayrılma", "gorev_degisikligi": "Görev değişikliği",
+                    "olum": "Ölüm"}
+LINE_KINDS = {"zimmet": "Zimmet", "dosya": "Dosya / belge", "is": "Devam eden iş"}
+LINE_STATUSES = {"teslim_edildi": "Teslim edildi", "eksik": "Eksik", "bekliyor": "Bekliyor"}
+
+
+class Handover(Register, Approvable, Numbered, Model):
+    """Handover when a staff member leaves (devir teslim çizelgesi / tutanağı)."""
+
+    __tablename__ = "handover"
+    number_prefix = "DT"
+    search_fields = ("number", "leaving_name", "successor_name", "notes")
+    personal_fields = ("reason", "notes")
+    choices = {"reason": HANDOVER_REASONS, "state": approval.STATE_LABELS}
+
+    leaving_staff_id = Column(Integer, ForeignKey("staff.id"), nullable=False, index=True)
+    leaving_staff = relationship("Staff", foreign_keys=[leaving_staff_id], lazy="joined")
+    successor_id = Column(Integer, ForeignKey("staff.id"), nullable=False)
+    successor = relationship("Staff", foreign_keys=[successor_id], lazy="joined")
+    handover_date = Column(Date, nullable=False)
+    reason = Column(String(20), nullable=False, default="ayrilma")
+    drawn_up_by_id = Column(Integer, ForeignKey("staff.id"))
+    drawn_up_by = relationship("Staff", foreign_keys=[drawn_up_by_id], lazy="select")
+    notes = Column(Text)
+    lines = relationship("HandoverLine", back_populates="handover", order_by="HandoverLine.id",
+                         cascade="all, delete-orphan", lazy="select")
+
+    __table_args__ = (trigram_index("handover"),)
+
+    @property
+    def leaving_name(self):
+        return self.leaving_staff.name if self.leaving_staff else ""
+
+    @property
+    def successor_name(self):
+        return self.successor.name if self.successor else ""
+
+    @property
+    def is_death(self):
+        return self.reason == "olum"
+
+    @classmethod
+    def validate_data(cls, data, record=None):
+        errors = {}
+        leaving, successor = _id(data.get("leaving_staff")), _id(data.get("successor"))
+        if leaving is not None and leaving == successor:
+            errors["successor"] = "Devralan personel devreden personelle aynı olamaz."
+        if data.get("reason") == "olum" and not data.get("drawn_up_by"):
+            errors["drawn_up_by"] = ("Ölüm hâlinde devir teslim tutanağını birim amiri düzenler "
+                                     "(S m11/4): Düzenleyen birim amiri seçilmelidir.")
+        if record is not None and leaving != record.leaving_staff_id and any(
+                line.status == "teslim_edildi" for line in record.lines):
+            errors["leaving_staff"] = ("Teslim edildi olarak işaretlenmiş kalemler var; devreden "
+                                       "personel değiştirilemez.")
+        return errors
+
+    def sync_custody_lines(self):
+        """Lines for every custody item the leaving staff holds now; untouched
+        custody lines of items they no longer hold are dropped."""
+        if self.is_locked:
+            return 0
+        held = (db.session.query(CustodyItem)
+                .filter(CustodyItem.holder_id == self.leaving_staff_id,
+                        CustodyItem.archived.is_(False))
+                .order_by(CustodyItem.id).all())
+        held_ids = {i.id for i in held}
+        for line in list(self.lines):
+            if (line.kind == "zimmet" and line.custody_item_id and line.custody_item_id not in held_ids
+                    and line.status == "bekliyor" and not line.note):
+                self.lines.remove(line)
+        present = {line.custody_item_id for line in self.lines if line.custody_item_id}
+        added = 0
+        for item in held:
+            if item.id in present:
+                continue
+            self.lines.append(HandoverLine(kind="zimmet", description=item.item, serial=item.serial_no,
+                                           custody_item=item, status="bekliyor"))
+            added += 1
+        return added
+
+    def on_approved(self):
+        """Called by approval.approve inside the same transaction: custody
+        items confirmed as handed over pass to the successor (history rows are
+        written by the custody hook)."""
+        for line in self.lines:
+            item = line.custody_item
+            if line.status != "teslim_edildi" or item is None or item.holder_id == self.successor_id:
+                continue
+            item._history_note = f"{self.number} numaralı devir teslim ile"
+            item.holder = self.successor
+            item.since = self.handover_date
+
+    def __repr__(self):
+        return f"{self.number or ''} {self.leaving_name} → {self.successor_name}".strip()
+
+
+class HandoverLine(Register, Model):
+    """One file, open work or custody item on a handover list."""
+
+    __tablename__ = "handover_line"
+    search_fields = ("description", "serial", "note")
+    choices = {"kind": LINE_KINDS, "status": LINE_STATUSES}
+
+    handover_id = Column(Integer, ForeignKey("handover.id", ondelete="CASCADE"), nullable=False,
+                         index=True)
+    handover = relationship("Handover", back_populates="lines", lazy="joined")
+    kind = Column(String(10), nullable=False, default="zimmet")
+    description = Column(String(300), nullable=False)
+    serial = Column(String(100))
+    custody_item_id = Column(Integer, ForeignKey("custody_item.id"))
+    custody_item = relationship("CustodyItem", lazy="joined")
+    status = Column(String(20), nullable=False, default="bekliyor")
+    note = Column(String(300))
+
+    __table_args__ = (trigram_index("handover_line"),)
+
+    @property
+    def is_locked(self):
+        return bool(self.handover is not None and self.handover.is_locked)
+
+    @classmethod
+    def validate_data(cls, data, record=None):
+        errors = {}
+        handover = data.get("handover") or (record.handover if record is not None else None)
+        if handover is not None and getattr(handover, "is_locked", False):
+            errors["handover"] = "Onaylanmış devir teslim çizelgesinin kalemleri değiştirilemez."
+        item = data.get("custody_item")
+        if item is not None and handover is not None and data.get("kind") not in (None, "", "zimmet"):
+            errors["kind"] = "Zimmet kaydı seçilen kalemin türü Zimmet olmalıdır."
+        if (item is not None and handover is not None and item.holder_id is not None
+                and item.holder_id != handover.leaving_staff_id):
+            errors["custody_item"] = (f"Bu zimmet kaydı {item.holder_name} üzerindedir; devreden "
+                                      "personelin zimmetinde değildir.")
+        return errors
+
+    def __repr__(self):
+        return self.description or ""
+
+
+# ---------------------------------------------------------------------------
+# Personel İzin ve Vekâlet (G m5, G m6)
+# ---------------------------------------------------------------------------
+
+LEAVE_KINDS = {"yillik": "Yıllık izin", "mazeret": "Mazeret izni", "rapor": "Sağlık raporu",
+               "gorev": "Görevlendirme"}
+
+
+class Leave(Register, Approvable, Model):
+    """Staff leave and the substitute; a director proxy (müdür vekâleti)."""
+
+    __tablename__ = "leave"
+    search_fields = ("staff_name", "substitute_name", "kind_label")
+    personal_fields = ("kind", "consent_note", "notes")
+    choices = {"kind": LEAVE_KINDS, "state": approval.STATE_LABELS}
+
+    staff_id = Column(Integer, ForeignKey("staff.id"), nullable=False, index=True)
+    staff = relationship("Staff", foreign_keys=[staff_id], lazy="joined")
+    date_from = Column(Date, nullable=False, index=True)
+    date_to = Column(Date, nullable=False, index=True)
+    kind = Column(String(10), nullable=False, default="yillik")
+    substitute_id = Column(Integer, ForeignKey("staff.id"), index=True)
+    substitute = relationship("Staff", foreign_keys=[substitute_id], lazy="joined")
+    is_director_proxy = Column(Boolean, nullable=False, default=False)
+    mayor_consent = Column(Boolean, nullable=False, default=False)
+    consent_note = Column(String(300))
+    notes = Column(Text)
+
+    __table_args__ = (trigram_index("leave"),)
+
+    @property
+    def staff_name(self):
+        return self.staff.name if self.staff else ""
+
+    @property
+    def substitute_name(self):
+        return self.substitute.name if self.substitute else ""
+
+    @property
+    def kind_label(self):
+        return LEAVE_KINDS.get(self.kind, self.kind or "")
+
+    @classmethod
+    def validate_data(cls, data, record=None):
+        errors = {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            errors["date_to"] = "İznin bitiş tarihi başlangıç tarihinden önce olamaz."
+        staff, substitute = _id(data.get("staff")), _id(data.get("substitute"))
+        if staff is not None and staff == substitute:
+            errors["substitute"] = "Personel kendisine vekil olamaz."
+        if data.get("is_director_proxy"):
+            if substitute is None:
+                errors["substitute"] = "Müdür vekâleti için vekil personel seçilmelidir."
+            if not data.get("mayor_consent"):
+                errors["mayor_consent"] = "Müdür vekâleti için Başkan oluru (muvafakati) gereklidir."
+        if staff is not None and start and end and end >= start:
+            query = (db.session.query(cls)
+                     .filter(cls.staff_id == staff, cls.archived.is_(False),
+                             cls.state.notin_(INACTIVE_STATES),
+                             cls.date_from <= end, cls.date_to >= start)
+                     .order_by(cls.date_from))
+            other = _excluding(query, cls, record).first()
+            if other is not None:
+                errors["date_from"] = (f"Bu personelin {_day(other.date_from)} – {_day(other.date_to)} "
+                                       "tarihleri arasında başka bir izni var.")
+        return errors
+
+    def __repr__(self):
+        return f"{self.staff_name}: {_day(self.date_from)} – {_day(self.date_to)}"
+
+
+def director_proxy_active(user, day) -> bool:
+    """Proxy provider: the user is the substitute on an approved director-proxy
+    leave that covers ``day``."""
+    from app.registers.reference.models import Staff
+
+    user_id = getattr(user, "id", None)
+    if user_id is None:
+        return False
+    day = day or dt.date.today()
+    if isinstance(day, dt.datetime):
+        day = day.date()
+    found = (db.session.query(Leave.id)
+             .join(Staff, Leave.substitute_id == Staff.id)
+             .filter(Staff.user_id == user_id, Leave.state == approval.APPROVED,
+                     Leave.archived.is_(False), Leave.is_director_proxy.is_(True),
+                     Leave.mayor_consent.is_(True), Leave.date_from <= day, Leave.date_to >= day)
+             .first())
+    return found is not None
+
+
+approval.PROXY_PROVIDERS[:] = [
+    p for p in approval.PROXY_PROVIDERS
+    if (getattr(p, "__module__", None), getattr(p, "__name__", None)) != (__name__, "director_proxy_active")
+]
+approval.PROXY_PROVIDERS.append(director_proxy_active)

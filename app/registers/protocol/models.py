@@ -1,0 +1,449 @@
+"""Protocol and representation (G m5, S m7(4)(7)(8), S m9(b)2–4):
+guests and visits, gifts, wreaths/flowers/messages (with message templates),
+invitations and events, trips and sister cities.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+
+from flask_appbuilder import Model
+from sqlalchemy import (
+    Boolean, Column, Date, DateTime, ForeignKey, Integer, Numeric, String, Text, Time,
+)
+from sqlalchemy import event as sa_event
+from sqlalchemy.orm import Session, relationship
+
+from app.core import turkish
+from app.core.approval import Approvable
+from app.core.register import Numbered, Register, trigram_index
+
+# ---------------------------------------------------------------------------
+# Shared choices
+# ---------------------------------------------------------------------------
+
+ORIGIN = {"yerli": "Yerli", "yabanci": "Yabancı"}
+OCCASIONS = {
+    "acilis": "Açılış", "nikah": "Nikâh", "cenaze": "Cenaze (taziye)",
+    "hastalik": "Hastalık (geçmiş olsun)", "bayram": "Bayram", "tebrik": "Tebrik", "diger": "Diğer",
+}
+WREATH_KINDS = {"celenk": "Çelenk", "cicek": "Çiçek", "mesaj": "Mesaj", "telgraf": "Telgraf",
+                "hediye": "Hediye"}
+GIFT_DIRECTIONS = {"verilen": "Verilen", "alinan": "Alınan"}
+EVENT_DECISIONS = {
+    "katilacak": "Katılacak", "temsilci": "Temsilci gönderilecek",
+    "celenk_mesaj": "Çelenk / mesaj gönderilecek", "katilmayacak": "Katılmayacak",
+}
+TRIP_SCOPES = {"yurtici": "Yurt içi", "yurtdisi": "Yurt dışı"}
+
+
+class _LookupOrder:
+    """Class-level ``lookup_order`` for the core's autocomplete (newest first)."""
+
+    def __init__(self, fn):
+        self.fn = fn
+
+    def __get__(self, obj, cls):
+        return self.fn(cls)
+
+
+def _label(mapping, value):
+    return mapping.get(value, value or "")
+
+
+def _negative(value):
+    return value is not None and value < 0
+
+
+def parse_amount(text) -> Decimal | None:
+    """'5000', '5.000', '5.000,50', '5000.50' → Decimal (settings are text)."""
+    s = str(text or "").strip().replace("₺", "").replace(" ", "")
+    if not s:
+        return None
+    if "," in s:
+        s = s.replace(".", "").replace(",", ".")
+    elif re.fullmatch(r"\d{1,3}(\.\d{3})+", s):
+        s = s.replace(".", "")
+    try:
+        return Decimal(s)
+    except InvalidOperation:
+        return None
+
+
+def gift_threshold() -> Decimal | None:
+    from flask import has_app_context
+
+    from app.settings.models import DEFAULTS, get_settings
+
+    raw = get_settings()["gift_threshold"] if has_app_context() else DEFAULTS["gift_threshold"]
+    return parse_amount(raw)
+
+
+# ---------------------------------------------------------------------------
+# Message templates (for wreaths, flowers and messages)
+# ---------------------------------------------------------------------------
+
+
+class MessageTemplate(Register, Model):
+    """Hazır mesaj metinleri: taziye, tebrik, geçmiş olsun, nikâh, açılış…"""
+
+    __tablename__ = "message_template"
+    search_fields = ("title", "text", "occasion_label")
+    choices = {"occasion": OCCASIONS}
+
+    occasion = Column(String(20), nullable=False)
+    title = Column(String(150), nullable=False)
+    text = Column(Text, nullable=False)
+
+    __table_args__ = (trigram_index("message_template"),)
+
+    @property
+    def occasion_label(self):
+        return _label(OCCASIONS, self.occasion)
+
+    def __repr__(self):
+        return self.title or ""
+
+
+# ---------------------------------------------------------------------------
+# Invitations and events
+# ---------------------------------------------------------------------------
+
+
+class Event(Register, Model):
+    """Davetiyeler ve Etkinlikler (G m5, S m7(4), S m9(a)6, S m9(b)2)."""
+
+    __tablename__ = "event"
+    search_fields = ("name", "organiser", "place", "representative", "decision_label", "notes")
+    choices = {"decision": EVENT_DECISIONS}
+    lookup_order = _LookupOrder(lambda cls: cls.starts_at.desc())
+
+    name = Column(String(250), nullable=False)
+    organiser_id = Column(Integer, ForeignKey("contact.id"))
+    organiser = relationship("Contact", foreign_keys=[organiser_id], lazy="joined")
+    starts_at = Column(DateTime, nullable=False, index=True)
+    ends_at = Column(DateTime)
+    place = Column(String(250))
+    invitation_received_on = Column(Date)
+    decision = Column(String(20))
+    representative = Column(String(150))
+    speech = Column(Text)
+    press_note = Column(Text)
+    notes = Column(Text)
+
+    __table_args__ = (trigram_index("event"),)
+
+    @property
+    def decision_label(self):
+        return _label(EVENT_DECISIONS, self.decision) if self.decision else "Karar bekliyor"
+
+    @classmethod
+    def validate_data(cls, data, record=None):
+        errors = {}
+        start, end = data.get("starts_at"), data.get("ends_at")
+        if start and end and end < start:
+            errors["ends_at"] = "Bitiş zamanı başlangıçtan önce olamaz."
+        received = data.get("invitation_received_on")
+        if received and start and received > start.date():
+            errors["invitation_received_on"] = "Davetiyenin geliş tarihi etkinlik tarihinden sonra olamaz."
+        if data.get("decision") == "temsilci" and not (data.get("representative") or "").strip():
+            errors["representative"] = "Temsilci gönderilecekse temsilcinin adı yazılmalıdır."
+        return errors
+
+    def agenda_entry(self):
+        """What the mayor's agenda needs from an event the mayor attends
+        (None otherwise). The agenda register will consume this."""
+        if self.decision != "katilacak" or self.archived or not self.starts_at:
+            return None
+        return {"start": self.starts_at, "end": self.ends_at or self.starts_at + dt.timedelta(hours=1),
+                "title": self.name, "place": self.place or "", "kind": "tören",
+                "source": ("event", self.id)}
+
+    def __repr__(self):
+        when = turkish.format_day(self.starts_at) if self.starts_at else ""
+        return f"{self.name} ({when})" if when else (self.name or "")
+
+
+# ---------------------------------------------------------------------------
+# Guests and visits
+# ---------------------------------------------------------------------------
+
+
+class Visit(Register, Model):
+    """Misafir ve Ziyaret Kayıtları (G m5 ağırlama/konaklama, S m7(8), m8(e))."""
+
+    __tablename__ = "visit"
+    search_fields = ("guest", "guest_institution", "purpose", "host", "origin_label", "notes")
+    personal_fields = ("notes",)
+    choices = {"origin": ORIGIN}
+    lookup_order = _LookupOrder(lambda cls: cls.date.desc())
+
+    guest_id = Column(Integer, ForeignKey("contact.id"), nullable=False)
+    guest = relationship("Contact", foreign_keys=[guest_id], lazy="joined")
+    guest_institution = Column(String(200))
+    origin = Column(String(10), nullable=False, default="yerli")
+    date = Column(Date, nullable=False, index=True)
+    time = Column(Time)
+    purpose = Column(String(300), nullable=False)
+    host = Column(String(150))
+    refreshments = Column(Boolean, default=False)      # ikram
+    accommodation = Column(Boolean, default=False)     # konaklama
+    welcomed = Column(Boolean, default=False)          # karşılama
+    seen_off = Column(Boolean, default=False)          # uğurlama
+    notes = Column(Text)
+
+    gifts = relationship("Gift", back_populates="visit", lazy="select")
+
+    __table_args__ = (trigram_index("visit"),)
+
+    @property
+    def origin_label(self):
+        return _label(ORIGIN, self.origin)
+
+    @classmethod
+    def validate_data(cls, data, record=None):
+        errors = {}
+        if "guest" in data and not data.get("guest"):
+            errors["guest"] = "Misafir seçilmelidir."
+        return errors
+
+    def fill_institution(self):
+        """The institution the guest represented on the day (kept even if the
+        contact later moves): taken from the contact unless typed in."""
+        if not (self.guest_institution or "").strip() and self.guest is not None:
+            if self.guest.kind == "kurum":
+                self.guest_institution = self.guest.name
+            elif self.guest.institution is not None:
+                self.guest_institution = self.guest.institution.name
+
+    def __repr__(self):
+        day = turkish.format_day(self.date) if self.date else ""
+        return f"{day} – {self.guest.name if self.guest else ''}".strip(" –")
+
+
+# ---------------------------------------------------------------------------
+# Gifts
+# ---------------------------------------------------------------------------
+
+
+class Gift(Register, Approvable, Numbered, Model):
+    """Hediyeler (G m5, S m7(8), S m9(b)3)."""
+
+    __tablename__ = "gift"
+    number_prefix = "HD"
+    search_fields = ("number", "item", "occasion", "counterpart", "kept_at", "direction_label", "notes")
+    choices = {"direction": GIFT_DIRECTIONS}
+
+    direction = Column(String(10), nullable=False)
+    date = Column(Date, nullable=False, index=True)
+    counterpart_id = Column(Integer, ForeignKey("contact.id"), nullable=False)
+    counterpart = relationship("Contact", foreign_keys=[counterpart_id], lazy="joined")
+    occasion = Column(String(200))
+    item = Column(String(200), nullable=False)
+    quantity = Column(Integer, nullable=False, default=1)
+    estimated_value = Column(Numeric(12, 2, asdecimal=True), info={"money": True})
+    visit_id = Column(Integer, ForeignKey("visit.id"))
+    visit = relationship("Visit", back_populates="gifts", lazy="select")
+    event_id = Column(Integer, ForeignKey("event.id"))
+    event = relationship("Event", lazy="select")
+    kept_at = Column(String(200))
+    needs_attention = Column(Boolean, nullable=False, default=False)   # Müdür dikkatine
+    notes = Column(Text)
+
+    __table_args__ = (trigram_index("gift"),)
+
+    @property
+    def direction_label(self):
+        return _label(GIFT_DIRECTIONS, self.direction)
+
+    def over_threshold(self, threshold) -> bool:
+        return bool(self.direction == "alinan" and threshold is not None
+                    and self.estimated_value is not None
+                    and Decimal(str(self.estimated_value)) > threshold)
+
+    @classmethod
+    def validate_data(cls, data, record=None):
+        errors = {}
+        if "counterpart" in data and not data.get("counterpart"):
+            errors["counterpart"] = "Hediyenin verildiği/alındığı kişi veya kurum seçilmelidir."
+        if _negative(data.get("estimated_value")):
+            errors["estimated_value"] = "Tahmini değer negatif olamaz."
+        quantity = data.get("quantity")
+        if quantity is not None and quantity < 1:
+            errors["quantity"] = "Adet en az 1 olmalıdır."
+        if data.get("direction") == "verilen" and (data.get("kept_at") or "").strip():
+            errors["kept_at"] = "Muhafaza yeri yalnızca alınan hediyeler için girilir."
+        return errors
+
+    def __repr__(self):
+        return f"{self.display_number()} {self.item or ''}".strip()
+
+
+def _changed(session, cls):
+    return [o for o in session.new if isinstance(o, cls)] + [
+        o for o in session.dirty if isinstance(o, cls) and session.is_modified(o, include_collections=False)]
+
+
+@sa_event.listens_for(Session, "before_flush")
+def _derive(session, flush_context, instances):
+    """Derived fields: the guest's institution on a visit; a received gift
+    above the office's threshold is marked for the Müdür (Müdür dikkatine)."""
+    for visit in _changed(session, Visit):
+        visit.fill_institution()
+        visit.search_key = visit.build_search_key()
+    gifts = _changed(session, Gift)
+    if not gifts:
+        return
+    threshold = gift_threshold()
+    for gift in gifts:
+        flag = gift.over_threshold(threshold)
+        if gift.needs_attention != flag:
+            gift.needs_attention = flag
+
+
+# ---------------------------------------------------------------------------
+# Wreaths, flowers and messages
+# ---------------------------------------------------------------------------
+
+
+class WreathOrder(Register, Approvable, Numbered, Model):
+    """Çelenk, Çiçek ve Mesajlar (G m5, S m7(4), S m9(b)3–4)."""
+
+    __tablename__ = "wreath_order"
+    number_prefix = "CC"
+    search_fields = ("number", "recipient", "occasion_label", "kind_label", "message", "supplier",
+                     "invoice_no", "delivery_address")
+    choices = {"occasion": OCCASIONS, "kind": WREATH_KINDS}
+
+    occasion = Column(String(20), nullable=False)
+    kind = Column(String(20), nullable=False)
+    recipient_id = Column(Integer, ForeignKey("contact.id"), nullable=False)
+    recipient = relationship("Contact", foreign_keys=[recipient_id], lazy="joined")
+    delivery_address = Column(Text)
+    delivery_date = Column(Date, index=True)
+    message = Column(Text)
+    supplier = Column(String(200))
+    cost = Column(Numeric(12, 2, asdecimal=True), info={"money": True})
+    invoice_no = Column(String(50))
+    event_id = Column(Integer, ForeignKey("event.id"))
+    event = relationship("Event", lazy="select")
+
+    __table_args__ = (trigram_index("wreath_order"),)
+
+    @property
+    def occasion_label(self):
+        return _label(OCCASIONS, self.occasion)
+
+    @property
+    def kind_label(self):
+        return _label(WREATH_KINDS, self.kind)
+
+    @classmethod
+    def validate_data(cls, data, record=None):
+        errors = {}
+        if "recipient" in data and not data.get("recipient"):
+            errors["recipient"] = "Alıcı seçilmelidir."
+        if _negative(data.get("cost")):
+            errors["cost"] = "Tutar negatif olamaz."
+        kind = data.get("kind")
+        if kind in ("mesaj", "telgraf") and not (data.get("message") or "").strip():
+            errors["message"] = "Mesaj ve telgraf için mesaj metni zorunludur."
+        if kind in ("celenk", "cicek", "hediye") and "delivery_address" in data \
+                and not (data.get("delivery_address") or "").strip():
+            errors["delivery_address"] = "Çelenk, çiçek ve hediye için teslim adresi zorunludur."
+        return errors
+
+    def __repr__(self):
+        return f"{self.display_number()} {self.kind_label} – {self.recipient.name if self.recipient else ''}"
+
+
+# ---------------------------------------------------------------------------
+# Trips and sister cities
+# ---------------------------------------------------------------------------
+
+
+class SisterCity(Register, Model):
+    """Kardeş şehirler (G m5, S m7(7))."""
+
+    __tablename__ = "sister_city"
+    search_fields = ("city", "country", "notes")
+    lookup_order = _LookupOrder(lambda cls: cls.city)
+
+    city = Column(String(150), nullable=False)
+    country = Column(String(100), nullable=False)
+    since = Column(Date)
+    council_decision = Column(String(100))
+    notes = Column(Text)
+
+    activities = relationship("SisterCityActivity", back_populates="sister_city", lazy="select")
+
+    __table_args__ = (trigram_index("sister_city"),)
+
+    def __repr__(self):
+        return f"{self.city} ({self.country})" if self.country else (self.city or "")
+
+
+class SisterCityActivity(Register, Model):
+    """Kardeş şehir faaliyetleri."""
+
+    __tablename__ = "sister_city_activity"
+    search_fields = ("sister_city", "title", "description")
+
+    sister_city_id = Column(Integer, ForeignKey("sister_city.id"), nullable=False)
+    sister_city = relationship("SisterCity", back_populates="activities", lazy="joined")
+    date = Column(Date, nullable=False, index=True)
+    title = Column(String(250), nullable=False)
+    description = Column(Text)
+
+    __table_args__ = (trigram_index("sister_city_activity"),)
+
+    @classmethod
+    def validate_data(cls, data, record=None):
+        if "sister_city" in data and not data.get("sister_city"):
+            return {"sister_city": "Kardeş şehir seçilmelidir."}
+        return {}
+
+    def __repr__(self):
+        return self.title or ""
+
+
+class Trip(Register, Approvable, Model):
+    """Seyahatler (G m5, S m7(7))."""
+
+    __tablename__ = "trip"
+    search_fields = ("destination", "participants", "purpose", "sister_city", "scope_label")
+    choices = {"scope": TRIP_SCOPES}
+
+    destination = Column(String(200), nullable=False)
+    scope = Column(String(10), nullable=False, default="yurtici")
+    start_date = Column(Date, nullable=False, index=True)
+    end_date = Column(Date, nullable=False)
+    participants = Column(Text, nullable=False)
+    purpose = Column(Text, nullable=False)
+    transport = Column(Text)
+    accommodation = Column(Text)
+    program = Column(Text)
+    cost = Column(Numeric(12, 2, asdecimal=True), info={"money": True})
+    sister_city_id = Column(Integer, ForeignKey("sister_city.id"))
+    sister_city = relationship("SisterCity", lazy="joined")
+
+    __table_args__ = (trigram_index("trip"),)
+
+    @property
+    def scope_label(self):
+        return _label(TRIP_SCOPES, self.scope)
+
+    @classmethod
+    def validate_data(cls, data, record=None):
+        errors = {}
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            errors["end_date"] = "Bitiş tarihi başlangıçtan önce olamaz."
+        if _negative(data.get("cost")):
+            errors["cost"] = "Maliyet negatif olamaz."
+        return errors
+
+    def __repr__(self):
+        day = turkish.format_day(self.start_date) if self.start_date else ""
+        return f"{self.destination} ({day})" if day else (self.destination or "")

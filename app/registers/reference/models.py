@@ -1,0 +1,83 @@
+"""Shared reference data: contacts (institutions and persons), units, staff."""
+from flask_appbuilder import Model
+from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import relationship
+
+from app.core.register import Register, trigram_index
+
+
+class Contact(Register, Model):
+    """Kurum ve Kişi Rehberi (G m5, S m7(1))."""
+
+    __tablename__ = "contact"
+    search_fields = ("name", "title", "institution_name", "phone", "email")
+    personal_fields = ("phone", "email", "address")
+
+    choices = {"kind": {"kurum": "Kurum", "kisi": "Kişi"}}
+    kind = Column(String(10), nullable=False, default="kisi")
+    name = Column(String(200), nullable=False, index=True)
+    title = Column(String(150))
+    institution_id = Column(Integer, ForeignKey("contact.id"))
+    institution = relationship("Contact", remote_side="Contact.id", lazy="joined", join_depth=1)
+    protocol_rank = Column(Integer)
+    phone = Column(String(40))
+    email = Column(String(120))
+    address = Column(Text)
+    notes = Column(Text)
+
+    __table_args__ = (trigram_index("contact"),)
+
+    @property
+    def institution_name(self):
+        return self.institution.name if self.institution else ""
+
+    @classmethod
+    def validate_data(cls, data, record=None):
+        errors = {}
+        if data.get("kind") == "kurum" and data.get("institution"):
+            errors["institution"] = "Bir kurum başka bir kuruma bağlanamaz; kişi seçin."
+        rank = data.get("protocol_rank")
+        if rank is not None and not (1 <= rank <= 999):
+            errors["protocol_rank"] = "Protokol sırası 1 ile 999 arasında olmalıdır."
+        return errors
+
+    def __repr__(self):
+        if self.kind == "kisi" and self.institution:
+            return f"{self.name} ({self.institution.name})"
+        return self.name or ""
+
+
+class Unit(Register, Model):
+    """Birimler: municipal units requests and orders are routed to."""
+
+    __tablename__ = "unit"
+    search_fields = ("name", "head", "email")
+    name = Column(String(150), nullable=False, unique=True)
+    head = Column(String(150))
+    email = Column(String(120))
+    active = Column(Boolean, nullable=False, default=True)
+    __table_args__ = (trigram_index("unit"),)
+
+    def __repr__(self):
+        return self.name or ""
+
+
+class Staff(Register, Model):
+    """Personel: office staff, drivers, advisors."""
+
+    __tablename__ = "staff"
+    search_fields = ("name", "title", "office_role")
+    personal_fields = ("phone",)
+    name = Column(String(150), nullable=False)
+    title = Column(String(150))
+    unit_id = Column(Integer, ForeignKey("unit.id"))
+    unit = relationship("Unit", lazy="joined")
+    office_role = Column(String(80))
+    phone = Column(String(40))
+    active = Column(Boolean, nullable=False, default=True)
+    user_id = Column(Integer, ForeignKey("ab_user.id"), unique=True)
+    user = relationship("User", foreign_keys=[user_id], lazy="select")
+    __table_args__ = (trigram_index("staff"),)
+
+    def __repr__(self):
+        return self.name or ""

@@ -1,0 +1,72 @@
+from flask_babel import lazy_gettext as _l
+
+from app.core.fields import AjaxSelectField
+from app.core.register import RegisterInterface, RegisterView, register
+from app.registers.reference.models import Contact, Staff, Unit
+
+
+def contact_field(label, institutions_only=False):
+    """A contact picker for any register's form (typing searches Turkish-aware)."""
+    return AjaxSelectField(label, model=Contact, endpoint="ContactView.lookup")
+
+
+@register("reference", _l("Contacts"), icon="fa-address-book", personal_data=True)
+class ContactView(RegisterView):
+    datamodel = RegisterInterface(Contact)
+    list_title = _l("Institution and person directory")
+    show_title = add_title = edit_title = _l("Contact")
+    list_columns = ["kind", "name", "title", "institution", "protocol_rank", "phone"]
+    show_columns = ["kind", "name", "title", "institution", "protocol_rank", "phone", "email",
+                    "address", "notes", "created_at", "updated_at"]
+    add_columns = edit_columns = ["kind", "name", "title", "institution", "protocol_rank",
+                                  "phone", "email", "address", "notes"]
+    search_columns = ["name", "title", "phone", "email"]
+    order_columns = ["name", "kind", "protocol_rank", "title"]
+    base_order = ("name", "asc")
+    add_form_extra_fields = {"institution": contact_field(_l("Institution"))}
+    edit_form_extra_fields = {"institution": contact_field(_l("Institution"))}
+    label_columns = {"kind": _l("Kind"), "name": _l("Name"), "title": _l("Title"),
+                     "institution": _l("Institution"), "protocol_rank": _l("Protocol rank"),
+                     "phone": _l("Phone"), "email": _l("E-mail"), "address": _l("Address"),
+                     "notes": _l("Notes"), "created_at": _l("Created"), "updated_at": _l("Updated")}
+
+    def pre_add(self, item):
+        from app.extensions import db
+        from flask import flash
+
+        same = db.session.query(Contact).filter(
+            Contact.search_key.isnot(None), Contact.archived.is_(False),
+            Contact.name == item.name, Contact.institution_id == (item.institution.id if item.institution else None),
+        ).first()
+        if same is not None:
+            flash(f"Uyarı: Aynı ad ve kurumla kayıtlı bir kişi zaten var ({same}). Mükerrer kayıt olmadığını kontrol edin.", "warning")
+
+
+@register("reference", _l("Units"), icon="fa-sitemap")
+class UnitView(RegisterView):
+    datamodel = RegisterInterface(Unit)
+    list_title = _l("Municipal units")
+    show_title = add_title = edit_title = _l("Unit")
+    list_columns = ["name", "head", "email", "active"]
+    show_columns = add_columns = edit_columns = ["name", "head", "email", "active"]
+    search_columns = ["name", "head"]
+    order_columns = ["name", "head"]
+    base_order = ("name", "asc")
+    label_columns = {"name": _l("Unit"), "head": _l("Unit head"), "email": _l("E-mail"),
+                     "active": _l("Active")}
+
+
+@register("reference", _l("Staff"), icon="fa-users", personal_data=True)
+class StaffView(RegisterView):
+    datamodel = RegisterInterface(Staff)
+    list_title = _l("Office staff")
+    show_title = add_title = edit_title = _l("Staff member")
+    list_columns = ["name", "title", "unit", "office_role", "active"]
+    show_columns = ["name", "title", "unit", "office_role", "phone", "active", "user"]
+    add_columns = edit_columns = ["name", "title", "unit", "office_role", "phone", "active", "user"]
+    search_columns = ["name", "title", "office_role"]
+    order_columns = ["name", "title", "office_role"]
+    base_order = ("name", "asc")
+    label_columns = {"name": _l("Name"), "title": _l("Title"), "unit": _l("Unit"),
+                     "office_role": _l("Role in office"), "phone": _l("Phone"),
+                     "active": _l("Active"), "user": _l("Login user")}

@@ -1,0 +1,89 @@
+"""Settings, all from the environment (12-factor). Nothing municipality-specific
+lives here: the municipality's name, units and letterhead are edited on the
+settings screen and stored in the database."""
+import os
+
+BASE_DIR = os.path.abspath(os.path.dirname(__file__))
+DEFAULT_SECRET_KEY = "ozelkalem-demo-secret-change-me"
+DEFAULT_DEMO_PASSWORD = "ozelkalem"
+
+
+def _bool(name, default=False):
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on", "evet")
+
+
+class Config:
+    # --- deployment -------------------------------------------------------
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", "sqlite:///" + os.path.join(BASE_DIR, "instance", "ozelkalem.db")
+    )
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    PORT = int(os.environ.get("PORT", "8080"))
+    # OZELKALEM_ENV=production turns demo mode off and enforces secrets.
+    PRODUCTION = os.environ.get("OZELKALEM_ENV", "development") == "production"
+    DEMO_MODE = _bool("DEMO_MODE", not PRODUCTION)
+    DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", DEFAULT_DEMO_PASSWORD)
+    DATA_DIR = os.environ.get("DATA_DIR", os.path.join(BASE_DIR, "instance"))
+    UPLOAD_DIR = os.environ.get("UPLOAD_DIR", os.path.join(DATA_DIR, "uploads"))
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "10")) * 1024 * 1024
+
+    # --- Flask-AppBuilder -------------------------------------------------
+    APP_NAME = "Özel Kalem"
+    APP_THEME = ""
+    FAB_BASE_TEMPLATE = "ozelkalem_base.html"
+    FAB_INDEX_VIEW = "app.home.HomeView"
+    FAB_SECURITY_MANAGER_CLASS = "app.security.manager.SecurityManager"
+    # The schema belongs to migrations; permissions are synced by `flask ozelkalem setup`.
+    FAB_CREATE_DB = False
+    FAB_UPDATE_PERMS = False
+    FAB_ADD_SECURITY_API = False
+    AUTH_TYPE = 1  # AUTH_DB
+    AUTH_ROLE_ADMIN = "Admin"
+    AUTH_ROLE_PUBLIC = "Public"
+    FAB_API_SWAGGER_UI = False
+    FAB_PASSWORD_COMPLEXITY_ENABLED = True
+    AUTH_RATE_LIMITED = True
+    AUTH_RATE_LIMIT = os.environ.get("AUTH_RATE_LIMIT", "10 per 5 minute")
+    RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    LOGIN_LOCKOUT_ATTEMPTS = int(os.environ.get("LOGIN_LOCKOUT_ATTEMPTS", "5"))
+    LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
+
+    # --- language ---------------------------------------------------------
+    BABEL_DEFAULT_LOCALE = "tr"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Istanbul"
+    BABEL_TRANSLATION_DIRECTORIES = "translations;" + os.path.join(BASE_DIR, "translations")
+    LANGUAGES = {
+        "tr": {"flag": "tr", "name": "Türkçe"},
+        "en": {"flag": "gb", "name": "English"},
+    }
+
+    # --- session / CSRF ---------------------------------------------------
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = PRODUCTION
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SECURE = PRODUCTION
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = None
+
+
+class ProductionConfigError(RuntimeError):
+    pass
+
+
+def check_production(config):
+    """Refuse to start a production instance with demo secrets."""
+    if not config.get("PRODUCTION"):
+        return
+    problems = []
+    if config.get("SECRET_KEY") in (None, "", DEFAULT_SECRET_KEY) or len(config["SECRET_KEY"]) < 16:
+        problems.append("SECRET_KEY is the default or too short")
+    if config.get("DEMO_MODE"):
+        problems.append("DEMO_MODE must be off in production")
+    if problems:
+        raise ProductionConfigError("Refusing to start in production: " + "; ".join(problems))

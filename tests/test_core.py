@@ -1,0 +1,403 @@
+"""The register core, exercised through the reference registers."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import threading
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import event, text
+
+from app.core import approval, turkish
+from app.core.audit import AuditEntry, AuditImmutableError
+from app.extensions import db
+from app.registers.reference.models import Contact, Unit
+
+
+def add_contact(client, **data):
+    form = {"kind": "kisi", "name": "x", "title": "", "protocol_rank": "", "phone": "",
+            "email": "", "address": "", "notes": "", "institution": ""}
+    form.update(data)
+    resp = client.post("/contactview/add", data=form)
+    assert resp.status_code == 302, resp.data[-3000:]
+    return resp
+
+
+def contact_id(app, name):
+    with app.app_context():
+        return db.session.query(Contact.id).filter_by(name=name).scalar()
+
+
+# --- Turkish folding, search and sort ------------------------------------------
+
+def test_fold_rules():
+    assert turkish.fold("İSTANBUL") == "istanbul"
+    assert turkish.fold("IŞIK") == "ışık" == turkish.fold("ışık")
+    assert turkish.fold("Nikâh") == "nikah"
+    assert turkish.upper("gemlik ışık") == "GEMLİK IŞIK"
+    assert turkish.format_money(1234.56) == "1.234,56 ₺"
+    assert turkish.format_date(dt.date(2026, 2, 3)) == "03.02.2026"
+
+
+@pytest.mark.parametrize("query,expected,absent", [
+    ("istanbul", "İSTANBUL ÇİÇEKÇİSİ", None),
+    ("ışık", "IŞIKLI KOOPERATİF", None),
+    ("IŞIK", "ışıkçı dükkânı", None),
+    ("ilık", "İLIK SU DERNEĞİ", "ILIK SU DERNEĞİ"),  # i must not match ı
+])
+def test_turkish_search_in_list(clients, app, query, expected, absent):
+    memur = clients["memur"]
+    for name in filter(None, [expected, absent]):
+        if not contact_id(app, name):
+            add_contact(memur, kind="kurum", name=name)
+    html = memur.get(f"/contactview/list/?q={query}").data.decode()
+    assert expected in html
+    if absent:
+        assert absent not in html
+
+
+def test_turkish_search_in_column_filter(clients, app):
+    memur = clients["memur"]
+    if not contact_id(app, "İSTANBUL ÇİÇEKÇİSİ"):
+        add_contact(memur, kind="kurum", name="İSTANBUL ÇİÇEKÇİSİ")
+    html = memur.get("/contactview/list/?_flt_0_name=istanbul").data.decode()
+    assert "İSTANBUL ÇİÇEKÇİSİ" in html
+
+
+def test_lookup_is_turkish_aware(clients):
+    results = clients["memur"].get("/contactview/lookup?q=IŞIK").json["results"]
+    assert any("Işık" in r["text"] for r in results)
+    results = clients["memur"].get("/contactview/lookup?q=işık").json["results"]
+    assert all("Işık" not in r["text"] or "İşık" in r["text"] or "İŞIK" in r["text"] for r in results)
+
+
+def test_turkish_sort_order(app, clients):
+    names = ["Çınar Test", "Cemil Test", "Dilek Test", "Ğ Test", "Gül Test", "Hasan Test",
+             "Işıl Test", "İpek Test", "Ömer Test", "Oya Test", "Şule Test", "Sena Test",
+             "Ümran Test", "Uğur Test", "Veli Test"]
+    with app.app_context():
+        for n in names:
+            if not db.session.query(Unit).filter_by(name=n).first():
+                db.session.add(Unit(name=n, active=True))
+        db.session.commit()
+        from app.core.db import turkish_order
+        dialect = db.engine.dialect.name
+        got = [u.name for u in db.session.query(Unit).filter(Unit.name.like("% Test"))
+               .order_by(turkish_order(Unit.name, dialect))]
+        db.session.remove()
+    assert got == ["Cemil Test", "Çınar Test", "Dilek Test", "Gül Test", "Ğ Test", "Hasan Test",
+                   "Işıl Test", "İpek Test", "Oya Test", "Ömer Test", "Sena Test", "Şule Test",
+                   "Uğur Test", "Ümran Test", "Veli Test"]
+    html = clients["memur"].get("/unitview/list/?_oc_UnitView=name&_od_UnitView=asc&psize_UnitView=100").data.decode()
+    assert html.index("Cemil Test") < html.index("Çınar Test") < html.index("Dilek Test")
+    assert html.index("Işıl Test") < html.index("İpek Test")
+
+
+# --- audit ------------------------------------------------------------------------
+
+def test_create_and_update_are_audited_with_before_after(clients, app):
+    memur = clients["memur"]
+    add_contact(memur, name="Denetim Deneme Kişisi", phone="0555")
+    cid = contact_id(app, "Denetim Deneme Kişisi")
+    page = memur.get(f"/contactview/edit/{cid}").data.decode()
+    version = page.split('name="record_version"')[0].rsplit("<input", 1)[1] if False else None
+    with app.app_context():
+        v = db.session.get(Contact, cid).version
+    resp = memur.post(f"/contactview/edit/{cid}", data={
+        "kind": "kisi", "name": "Denetim Deneme Kişisi", "phone": "0666", "record_version": str(v)})
+    assert resp.status_code == 302
+    with app.app_context():
+        entries = db.session.query(AuditEntry).filter_by(register="contact", record_id=cid).all()
+        actions = [e.action for e in entries]
+        assert "create" in actions and "update" in actions
+        upd = [e for e in entries if e.action == "update"][-1]
+        assert upd.changes_dict()["phone"] == ["0555", "0666"]
+        assert upd.username == "memur" and upd.ip
+        db.session.remove()
+    # the history tab is visible to the Müdür, not to the clerk
+    assert "0555" in clients["mudur"].get(f"/contactview/show/{cid}").data.decode()
+    assert clients["memur"].get(f"/contactview/history/{cid}").status_code == 403
+    assert clients["denetci"].get(f"/contactview/history/{cid}").status_code == 200
+
+
+def test_audit_entries_cannot_be_changed(app):
+    with app.app_context():
+        entry = db.session.query(AuditEntry).first()
+        entry.summary = "tampered"
+        with pytest.raises(AuditImmutableError):
+            db.session.flush()
+        db.session.rollback()
+        entry = db.session.query(AuditEntry).first()
+        db.session.delete(entry)
+        with pytest.raises(AuditImmutableError):
+            db.session.flush()
+        db.session.rollback()
+        if db.engine.dialect.name == "postgresql":  # the database itself refuses too
+            with pytest.raises(Exception):
+                with db.engine.begin() as conn:
+                    conn.execute(text("UPDATE audit_entry SET summary = 'x'"))
+        db.session.remove()
+
+
+@pytest.mark.parametrize("user", ["admin", "memur", "mudur", "bilgiislem", "denetci"])
+def test_no_role_can_edit_or_delete_audit_entries(clients, user):
+    client = clients[user]
+    for url in ["/auditlog/edit/1", "/auditlog/delete/1", "/auditlog/add"]:
+        assert client.get(url).status_code in (403, 404, 405)
+        assert client.post(url, data={"summary": "x"}).status_code in (403, 404, 405)
+
+
+def test_global_audit_log_filters(clients):
+    html = clients["mudur"].get("/auditlog/list/?_flt_0_username=memur").data.decode()
+    assert "memur" in html
+    assert clients["memur"].get("/auditlog/list/").status_code == 403
+
+
+# --- archive ------------------------------------------------------------------------
+
+def test_archive_hides_and_director_restores(clients, app):
+    memur, mudur = clients["memur"], clients["mudur"]
+    add_contact(memur, name="Arşivlenecek Kişi")
+    cid = contact_id(app, "Arşivlenecek Kişi")
+    assert memur.post(f"/contactview/archive/{cid}").status_code == 302
+    assert "Arşivlenecek Kişi" not in memur.get("/contactview/list/?q=arşivlenecek").data.decode()
+    assert "Arşivlenecek Kişi" in memur.get("/contactview/list/?q=arşivlenecek&archived=1").data.decode()
+    assert memur.post(f"/contactview/restore/{cid}").status_code == 403
+    assert memur.post(f"/contactview/purge/{cid}").status_code == 403
+    assert mudur.post(f"/contactview/purge/{cid}").status_code == 403
+    assert mudur.post(f"/contactview/restore/{cid}").status_code == 302
+    assert "Arşivlenecek Kişi" in memur.get("/contactview/list/?q=arşivlenecek").data.decode()
+    assert memur.get("/contactview/delete/%d" % cid).status_code in (403, 404, 405)
+    with app.app_context():
+        actions = [e.action for e in db.session.query(AuditEntry).filter_by(register="contact", record_id=cid)]
+        assert "archive" in actions and "restore" in actions
+        db.session.remove()
+
+
+def test_only_admin_purges_and_purge_is_audited(clients, app):
+    add_contact(clients["memur"], name="Silinecek Kişi")
+    cid = contact_id(app, "Silinecek Kişi")
+    clients["memur"].post(f"/contactview/archive/{cid}")
+    assert clients["admin"].post(f"/contactview/purge/{cid}").status_code == 302
+    assert contact_id(app, "Silinecek Kişi") is None
+    with app.app_context():
+        assert db.session.query(AuditEntry).filter_by(register="contact", record_id=cid, action="purge").count() == 1
+        db.session.remove()
+
+
+# --- conflict-safe editing ----------------------------------------------------------
+
+def test_second_save_is_refused_and_nothing_overwritten(login, app):
+    first, second = login("memur"), login("mudur")
+    add_contact(first, name="Çakışma Kişisi", notes="ilk")
+    cid = contact_id(app, "Çakışma Kişisi")
+    with app.app_context():
+        v = db.session.get(Contact, cid).version
+    # both open the edit form (same version), the Müdür saves first
+    assert f'value="{v}"' in first.get(f"/contactview/edit/{cid}").data.decode()
+    second.get(f"/contactview/edit/{cid}")
+    r = second.post(f"/contactview/edit/{cid}", data={"kind": "kisi", "name": "Çakışma Kişisi",
+                                                      "notes": "müdürün notu", "record_version": str(v)})
+    assert r.status_code == 302
+    r = first.post(f"/contactview/edit/{cid}", data={"kind": "kisi", "name": "Çakışma Kişisi",
+                                                     "notes": "memurun notu", "record_version": str(v)})
+    html = r.data.decode()
+    assert r.status_code == 200
+    assert "İsmail Şahin tarafından" in html and "kaydedilmedi" in html
+    assert "memurun notu" in html  # the clerk's input is still on the form
+    with app.app_context():
+        assert db.session.get(Contact, cid).notes == "müdürün notu"
+        db.session.remove()
+
+
+# --- numbering ----------------------------------------------------------------------
+
+def test_numbers_are_yearly_consecutive_and_rollback_leaves_no_gap(app):
+    from app.core.numbering import next_number
+
+    year = 1999
+    with app.app_context():
+        with db.engine.begin() as conn:
+            conn.execute(text("DELETE FROM number_sequence WHERE prefix='TS'"))
+        with db.engine.begin() as conn:
+            assert next_number(conn, "TS", year) == "TS-1999-0001"
+        conn = db.engine.connect()
+        trans = conn.begin()
+        assert next_number(conn, "TS", year) == "TS-1999-0002"
+        trans.rollback()
+        conn.close()
+        with db.engine.begin() as conn:
+            assert next_number(conn, "TS", year) == "TS-1999-0002"
+            assert next_number(conn, "TS", year + 1) == "TS-2000-0001"
+
+
+def test_concurrent_creators_get_distinct_consecutive_numbers(app):
+    from app.core.numbering import next_number
+
+    with app.app_context():
+        from sqlalchemy import create_engine
+        from sqlalchemy.pool import NullPool
+
+        # one connection per creator (on SQLite the writers queue on the database lock)
+        engine = create_engine(db.engine.url, poolclass=NullPool)
+        with engine.begin() as conn:
+            conn.execute(text("DELETE FROM number_sequence WHERE prefix='CC9'"))
+        results, errors = [], []
+        barrier = threading.Barrier(20)
+
+        def worker():
+            try:
+                with engine.connect() as conn:
+                    with conn.begin():
+                        barrier.wait()
+                        results.append(next_number(conn, "CC9", 2026))
+            except Exception as exc:  # noqa: BLE001
+                errors.append(exc)
+
+        threads = [threading.Thread(target=worker) for _ in range(20)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    engine.dispose()
+    assert not errors
+    assert sorted(results) == [f"CC9-2026-{i:04d}" for i in range(1, 21)]
+
+
+# --- export -------------------------------------------------------------------------
+
+def test_csv_export_has_bom_turkish_headers_filters_and_neutralised_formulas(clients, app):
+    memur = clients["memur"]
+    add_contact(memur, name="=HYPERLINK(\"http://x\")", title="Şüpheli")
+    resp = memur.get("/contactview/export.csv?q=HYPERLINK")
+    body = resp.data.decode("utf-8")
+    assert body.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(body[1:]), delimiter=";"))
+    assert rows[0][:2] == ["Tür", "Ad"]
+    assert len(rows) == 2 and rows[1][1].startswith("'=")
+    with app.app_context():
+        assert db.session.query(AuditEntry).filter_by(register="contact", action="export").count() >= 1
+        db.session.remove()
+
+
+def test_xlsx_export(clients):
+    from openpyxl import load_workbook
+
+    resp = clients["memur"].get("/contactview/export.xlsx")
+    wb = load_workbook(io.BytesIO(resp.data))
+    ws = wb.active
+    assert ws.cell(1, 2).value == "Ad"
+    values = [c.value for c in ws["B"]]
+    assert "Ahmet Işık" in values
+    assert all(not (isinstance(v, str) and v.startswith("=")) for v in values)
+
+
+# --- attachments --------------------------------------------------------------------
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_attachments_checked_by_content_and_downloads_audited(clients, app):
+    memur = clients["memur"]
+    cid = contact_id(app, "Ahmet Işık")
+    r = memur.post(f"/contactview/attachments/{cid}", data={"file": (io.BytesIO(PDF_BYTES), "../../etc/yazı.pdf")},
+                   content_type="multipart/form-data", follow_redirects=True)
+    assert "Dosya eklendi" in r.data.decode()
+    r = memur.post(f"/contactview/attachments/{cid}", data={"file": (io.BytesIO(b"MZ\x90\x00evil"), "fatura.pdf")},
+                   content_type="multipart/form-data", follow_redirects=True)
+    assert "Dosya türü kabul edilmiyor" in r.data.decode()
+    from app.core.attachments import Attachment
+
+    with app.app_context():
+        att = db.session.query(Attachment).filter_by(register="contact", record_id=cid).first()
+        assert att.filename == "yazı.pdf" and ".." not in att.stored_name
+        att_id = att.id
+        db.session.remove()
+    r = memur.get(f"/contactview/attachment/{cid}/{att_id}")
+    assert r.status_code == 200 and r.data == PDF_BYTES
+    assert clients["bilgiislem"].get(f"/contactview/attachment/{cid}/{att_id}").status_code == 403
+    assert memur.get(f"/contactview/attachment/{cid + 1}/{att_id}").status_code == 404
+    with app.app_context():
+        assert db.session.query(AuditEntry).filter_by(register="contact", record_id=cid, action="download").count() >= 1
+        db.session.remove()
+
+
+def test_oversized_attachment_refused(clients, app):
+    app.config["ATTACHMENT_MAX_BYTES"] = 1024
+    try:
+        cid = contact_id(app, "Ahmet Işık")
+        r = clients["memur"].post(f"/contactview/attachments/{cid}",
+                                  data={"file": (io.BytesIO(PDF_BYTES + b"0" * 2048), "büyük.pdf")},
+                                  content_type="multipart/form-data", follow_redirects=True)
+        assert "Dosya çok büyük" in r.data.decode()
+    finally:
+        app.config.pop("ATTACHMENT_MAX_BYTES")
+
+
+# --- approval rules (unit level; registers test them over HTTP) ---------------------
+
+def _user(uid, role):
+    return SimpleNamespace(id=uid, is_authenticated=True, roles=[SimpleNamespace(name=role)])
+
+
+def test_approval_rules(ctx):
+    rec = SimpleNamespace(state=approval.DRAFT, created_by_id=1, submitted_by_id=None)
+    clerk, director = _user(1, "Memur"), _user(2, "Müdür")
+    approval.submit(rec, clerk)
+    assert rec.state == approval.PENDING
+    with pytest.raises(approval.ApprovalError):
+        approval.approve(rec, clerk)          # not a director, no proxy
+    with pytest.raises(approval.ApprovalError, match="gerekçe"):
+        approval.reject(rec, director, " ")
+    approval.reject(rec, director, "Tutar hatalı")
+    assert rec.state == approval.REJECTED and rec.decided_as == "Müdür"
+    approval.submit(rec, clerk)                # corrected and resubmitted
+    approval.approve(rec, director)
+    assert rec.state == approval.APPROVED
+    with pytest.raises(approval.ApprovalError):
+        approval.reopen(rec, director, "")
+    approval.reopen(rec, director, "Tarih düzeltilecek")
+    assert rec.state == approval.DRAFT and "Tarih düzeltilecek" in rec.decision_note
+    own = SimpleNamespace(state=approval.PENDING, created_by_id=2, submitted_by_id=2)
+    with pytest.raises(approval.ApprovalError, match="kendi"):
+        approval.approve(own, director)
+
+
+def test_proxy_holder_approves_as_mudur_v(ctx):
+    proxy_user = _user(7, "Memur")
+    approval.PROXY_PROVIDERS.append(lambda user, day: user.id == 7)
+    try:
+        rec = SimpleNamespace(state=approval.PENDING, created_by_id=1, submitted_by_id=1)
+        approval.approve(rec, proxy_user)
+        assert rec.decided_as == "Müdür V."
+    finally:
+        approval.PROXY_PROVIDERS.pop()
+
+
+# --- speed: SQL queries per list page -----------------------------------------------
+
+def test_list_page_of_25_rows_runs_at_most_5_queries(clients, app):
+    memur = clients["memur"]
+    with app.app_context():
+        n = db.session.query(Contact).count()
+        for i in range(max(0, 30 - n)):
+            db.session.add(Contact(kind="kisi", name=f"Sayım Kişisi {i}"))
+        db.session.commit()
+        engine = db.engine
+        db.session.remove()
+    statements = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    memur.get("/contactview/list/")  # warm-up
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        resp = memur.get("/contactview/list/")
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert resp.status_code == 200
+    assert resp.data.decode().count("/contactview/show/") >= 25
+    assert len(statements) <= 5, "\n".join(statements)
