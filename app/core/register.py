@@ -296,8 +296,8 @@ FAB_ROUTES_WE_DROP = [
 ]
 
 
-def _fmt_date(value):
-    return turkish.format_date(value)
+def _blank_none(value):
+    return "" if value is None else value
 
 
 class RegisterView(ModelView):
@@ -341,6 +341,9 @@ class RegisterView(ModelView):
                     formatters[col] = turkish.format_money
             elif self.datamodel.is_boolean(col):
                 formatters[col] = lambda v: "Evet" if v else "Hayır"
+        for col in columns:
+            if col not in formatters:
+                formatters[col] = _blank_none
         choices = getattr(self.datamodel.obj, "choices", {}) or {}
         for col, mapping in choices.items():
             if col not in formatters:
@@ -603,10 +606,10 @@ class RegisterView(ModelView):
         headers, rows = self._export_table()
         audit.record(self.datamodel.obj.__tablename__, None, "export",
                      f"PDF liste, {len(rows)} satır", {"args": request.args.to_dict()})
+        # a list is not an approvable document: no draft mark, no approval block
         doc = {"title": turkish.upper(str(self.list_title)), "number": None,
-               "date": turkish.format_day(dt.date.today()), "approved": True,
-               "verification_code": None, "fields": [], "signatures": [], "notes": None,
-               "approver_name": "", "approver_title": "", "approved_at": ""}
+               "date": turkish.format_day(dt.date.today()), "fields": [], "signatures": [],
+               "notes": None}
         pdf = render_pdf("pdf/list.html", letterhead=letterhead(), doc=doc, landscape=True,
                          headers=headers, rows=rows)
         return pdf_response(pdf, filename=f"{self._export_name()}.pdf")
