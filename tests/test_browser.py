@@ -141,3 +141,126 @@ def test_settings_page(page):
     page.goto(page.base + "/settings/")
     assert page.locator("#municipality").count() == 1
     shot(page, "settings")
+
+
+def _show_url_after_save(page, view, text):
+    page.goto(page.base + f"/{view}/list/?q=" + text)
+    page.click(f"a[href*='/{view}/show/']")
+    page.wait_for_load_state("networkidle")
+    return page.url
+
+
+def _pdf_text(page, url):
+    import io
+
+    from pypdf import PdfReader
+
+    resp = page.request.get(url)
+    assert resp.headers["content-type"].startswith("application/pdf")
+    return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(resp.body())).pages)
+
+
+def test_funeral_wreath_found_by_typing_isik_submitted_approved_printed(page, browser):
+    login(page, "memur")
+    page.goto(page.base + "/wreathorderview/add")
+    page.select_option("#occasion", "cenaze")
+    page.select_option("#kind", "celenk")
+    page.click("#s2id_recipient, span.select2-selection, .select2-container")
+    page.keyboard.type("işık")
+    option = page.locator(".select2-results__option", has_text="Hüseyin İŞIK")
+    option.first.click()
+    page.fill("#delivery_address", "Merkez Camii, Gemlik")
+    page.fill("#message", "Merhum Hüseyin İŞIK'a Allah'tan rahmet, ailesine başsağlığı dileriz.\nBelediye Başkanı")
+    page.fill("#supplier", "Çiçekçi Gülşen")
+    page.fill("#cost", "1850.00")
+    shot(page, "wreath-add-filled")
+    page.click(".container form[method=post] button[type=submit]:not(#ozk-logout)")
+    page.wait_for_load_state("networkidle")
+    show_url = _show_url_after_save(page, "wreathorderview", "rahmet işık")
+    page.click("#ozk-submit")
+    page.wait_for_load_state("networkidle")
+    assert "Onay Bekliyor" in page.inner_text("#ozk-state")
+    logout(page)
+
+    login(page, "mudur")
+    page.goto(show_url)
+    page.click("#ozk-approve")
+    page.wait_for_load_state("networkidle")
+    assert "Onaylandı" in page.inner_text("#ozk-state")
+    logout(page)
+
+    login(page, "memur")
+    page.goto(show_url)
+    shot(page, "wreath-approved")
+    href = page.get_attribute("#ozk-pdf", "href")
+    text = _pdf_text(page, page.base + href)
+    assert "Hüseyin İŞIK" in text and "başsağlığı" in text
+    assert "Müdür" in text and "İsmail Şahin" in text and "TASLAK" not in text
+
+
+def _one(app, model, **filters):
+    from app.extensions import db
+
+    with app.app_context():
+        row = db.session.query(model).filter_by(**filters).order_by(model.id).first()
+        result = row.id if row else None
+        db.session.remove()
+    return result
+
+
+def test_director_approves_duty_slip_and_clerk_prints_it(page, app):
+    from app.registers.office.models import DutySlip
+
+    slip_id = _one(app, DutySlip, state="pending", archived=False)
+    assert slip_id, "the demo has a pending duty slip"
+    login(page, "mudur")
+    page.goto(page.base + "/approvals/")
+    shot(page, "inbox")
+    page.goto(page.base + f"/dutyslipview/show/{slip_id}")
+    page.click("#ozk-approve")
+    page.wait_for_load_state("networkidle")
+    assert "Onaylandı" in page.inner_text("#ozk-state")
+    logout(page)
+    login(page, "memur")
+    page.goto(page.base + f"/dutyslipview/show/{slip_id}")
+    text = _pdf_text(page, page.base + page.get_attribute("#ozk-pdf", "href"))
+    with app.app_context():
+        from app.extensions import db
+
+        slip = db.session.get(DutySlip, slip_id)
+        plate, driver, number = slip.vehicle.plate, slip.driver.name, slip.number
+        db.session.remove()
+    assert "ŞOFÖR GÖREV KÂĞIDI" in text and plate in text and driver in text and number in text
+    assert "Doğrulama kodu" in text and "TASLAK" not in text
+
+
+def test_handover_approved_moves_custody_to_successor(page, app):
+    from app.extensions import db
+    from app.registers.office.models import CustodyItem, Handover
+
+    with app.app_context():
+        handover = (db.session.query(Handover).filter(Handover.state.in_(["draft", "pending"]),
+                                                      Handover.archived.is_(False)).first())
+        hid, successor = handover.id, handover.successor.name
+        items = [line.custody_item_id for line in handover.lines if line.custody_item_id]
+        for line in handover.lines:
+            line.status = "teslim_edildi"
+        db.session.commit()
+        db.session.remove()
+    assert items
+    login(page, "memur")
+    page.goto(page.base + f"/handoverview/show/{hid}")
+    if page.locator("#ozk-submit").count():
+        page.click("#ozk-submit")
+        page.wait_for_load_state("networkidle")
+    logout(page)
+    login(page, "mudur")
+    page.goto(page.base + f"/handoverview/show/{hid}")
+    page.click("#ozk-approve")
+    page.wait_for_load_state("networkidle")
+    assert "Onaylandı" in page.inner_text("#ozk-state")
+    page.goto(page.base + f"/custodyitemview/show/{items[0]}")
+    assert successor in page.content()
+    with app.app_context():
+        assert all(db.session.get(CustodyItem, i).holder.name == successor for i in items)
+        db.session.remove()
