@@ -401,3 +401,33 @@ def test_list_page_of_25_rows_runs_at_most_5_queries(clients, app):
     assert resp.status_code == 200
     assert resp.data.decode().count("/contactview/show/") >= 25
     assert len(statements) <= 5, "\n".join(statements)
+
+
+def test_director_bulk_approves_from_the_inbox(clients, app):
+    from app.registers.protocol.models import WreathOrder
+
+    memur, mudur = clients["memur"], clients["mudur"]
+    recipient = contact_id(app, "Ahmet Işık")
+    ids = []
+    for text_ in ("Toplu onay deneme bir", "Toplu onay deneme iki"):
+        memur.post("/wreathorderview/add", data={"occasion": "tebrik", "kind": "mesaj", "recipient": str(recipient),
+                                                  "message": text_})
+        with app.app_context():
+            rid = db.session.query(WreathOrder.id).filter_by(message=text_).scalar()
+            db.session.remove()
+        assert memur.post(f"/wreathorderview/submit/{rid}").status_code == 302
+        ids.append(rid)
+    html = mudur.get("/approvals/").data.decode()
+    assert all(f"WreathOrderView:{i}" in html for i in ids)
+    # a clerk without a proxy cannot bulk-approve
+    memur.post("/approvals/bulk", data={"record": [f"WreathOrderView:{i}" for i in ids]})
+    with app.app_context():
+        assert {db.session.get(WreathOrder, i).state for i in ids} == {"pending"}
+        db.session.remove()
+    resp = mudur.post("/approvals/bulk", data={"record": [f"WreathOrderView:{i}" for i in ids]},
+                      follow_redirects=True)
+    assert "2 kayıt onaylandı" in resp.data.decode()
+    with app.app_context():
+        rows = [db.session.get(WreathOrder, i) for i in ids]
+        assert {r.state for r in rows} == {"approved"} and {r.decided_as for r in rows} == {"Müdür"}
+        db.session.remove()
