@@ -211,8 +211,23 @@ def _one(app, model, **filters):
 def test_director_approves_duty_slip_and_clerk_prints_it(page, app):
     from app.registers.office.models import DutySlip
 
-    slip_id = _one(app, DutySlip, state="pending", archived=False)
-    assert slip_id, "the demo has a pending duty slip"
+    import datetime as dt
+
+    from app.extensions import appbuilder, db
+
+    with app.app_context():  # a pending slip of its own (the demo's stays for other tests)
+        demo = db.session.query(DutySlip).order_by(DutySlip.id).first()
+        memur = appbuilder.sm.find_user(username="memur")
+        start = dt.datetime(2031, 3, 4, 9, 0)
+        slip = DutySlip(driver_id=demo.driver_id, vehicle_id=demo.vehicle_id, slip_date=start.date(),
+                        departure_at=start, return_at=start + dt.timedelta(hours=5),
+                        route="Bursa Valiliği", purpose="Koordinasyon toplantısı", odometer_out=1000,
+                        odometer_in=1090, state="pending", submitted_at=start,
+                        created_by_id=memur.id, submitted_by_id=memur.id)
+        db.session.add(slip)
+        db.session.commit()
+        slip_id = slip.id
+        db.session.remove()
     login(page, "mudur")
     page.goto(page.base + "/approvals/")
     shot(page, "inbox")
@@ -232,6 +247,10 @@ def test_director_approves_duty_slip_and_clerk_prints_it(page, app):
         db.session.remove()
     assert "ŞOFÖR GÖREV KÂĞIDI" in text and plate in text and driver in text and number in text
     assert "Doğrulama kodu" in text and "TASLAK" not in text
+    with app.app_context():  # leave the demo data as other tests expect it
+        db.session.delete(db.session.get(DutySlip, slip_id))
+        db.session.commit()
+        db.session.remove()
 
 
 def test_handover_approved_moves_custody_to_successor(page, app):
