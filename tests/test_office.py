@@ -8,7 +8,6 @@ import html as htmllib
 import io
 import re
 
-import pytest
 from pypdf import PdfReader
 
 from app.core import approval

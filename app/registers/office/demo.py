@@ -34,8 +34,15 @@ def _link_memur():
         ayse.user_id = user.id
 
 
+def _director_id():
+    from flask_appbuilder.security.sqla.models import User
+
+    return db.session.query(User.id).filter_by(username="mudur").scalar()
+
+
 def _approved(record, days_ago=1):
     record.state = approval.APPROVED
+    record.decided_by_id = _director_id()
     record.submitted_at = dt.datetime.now() - dt.timedelta(days=days_ago, hours=2)
     record.decided_at = dt.datetime.now() - dt.timedelta(days=days_ago)
     record.decided_as = approval.DIRECTOR_TITLE

@@ -21,7 +21,7 @@ from app.core.documents import doc_context
 from app.core.register import RegisterInterface, RegisterListFilter, RegisterView, register
 from app.extensions import db
 from app.registers.office.models import (
-    CUSTODY_CONDITIONS, HANDOVER_REASONS, INACTIVE_STATES, LINE_KINDS, LINE_STATUSES, CustodyHistory,
+    HANDOVER_REASONS, INACTIVE_STATES, LINE_KINDS, LINE_STATUSES, CustodyHistory,
     CustodyItem, DutySlip, Handover, HandoverLine, Leave, Subscription, Vehicle,
 )
 
@@ -404,7 +404,8 @@ class HandoverView(OfficeView):
                   ("Devralan Personel", who(item.successor)),
                   ("Devir Tarihi", turkish.format_day(item.handover_date))]
         if item.drawn_up_by is not None:
-            fields.append(("Tutanağı Düzenleyen Birim Amiri", who(item.drawn_up_by)))
+            fields.append(("Tutanağı Düzenleyen Birim Amiri" if death else "Birim Amiri",
+                           who(item.drawn_up_by)))
         chief = item.drawn_up_by.name if item.drawn_up_by else ""
         if death:
             signatures = [{"title": "Tutanağı Düzenleyen Birim Amiri", "name": chief},
