@@ -48,7 +48,6 @@ def _menu_names_for(role):
 def role_permission_pairs(role):
     from app.core.register import REGISTRY
 
-    sm = appbuilder.sm
     pairs = set()
     for entry in REGISTRY:
         existing = set(_view_base_permissions(entry.name))

@@ -18,7 +18,7 @@ class HomeView(IndexView):
         for key, (label, icon) in CATEGORIES.items():
             items = []
             for entry in REGISTRY:
-                if entry.category != key or not sm.has_access("can_list", entry.name):
+                if entry.category != key or not entry.menu or not sm.has_access("can_list", entry.name):
                     continue
                 actions = []
                 if sm.has_access("can_add", entry.name):

@@ -431,3 +431,11 @@ def test_director_bulk_approves_from_the_inbox(clients, app):
         rows = [db.session.get(WreathOrder, i) for i in ids]
         assert {r.state for r in rows} == {"approved"} and {r.decided_as for r in rows} == {"Müdür"}
         db.session.remove()
+
+
+def test_unticked_checkbox_is_not_refused(clients, app):
+    resp = clients["memur"].post("/unitview/add", data={"name": "Pasif Birim Deneme", "head": "", "email": ""})
+    assert resp.status_code == 302
+    with app.app_context():
+        assert db.session.query(Unit).filter_by(name="Pasif Birim Deneme").one().active is False
+        db.session.remove()

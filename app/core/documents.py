@@ -4,7 +4,6 @@ print. The verification page checks a paper copy against the register."""
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import hashlib
 import hmac
 

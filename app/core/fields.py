@@ -91,3 +91,18 @@ def choice_fields(form_cls, choices: dict):
                                             description=unbound.kwargs.get("description", ""),
                                             render_kw={"class": "form-control"}))
     return form_cls
+
+
+def optional_checkboxes(form_cls):
+    """FAB marks every NOT NULL column required; for a check box that means an
+    unticked box is refused. A boolean is never "missing": drop the rule."""
+    from wtforms import BooleanField
+    from wtforms.validators import DataRequired, InputRequired
+
+    for name in dir(form_cls):
+        unbound = getattr(form_cls, name, None)
+        field_class = getattr(unbound, "field_class", None)
+        if isinstance(field_class, type) and issubclass(field_class, BooleanField):
+            unbound.kwargs["validators"] = [v for v in unbound.kwargs.get("validators", [])
+                                            if not isinstance(v, (InputRequired, DataRequired))]
+    return form_cls

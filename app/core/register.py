@@ -27,14 +27,11 @@ from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_appbuilder import ModelView
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.models.filters import BaseFilter
-from flask_appbuilder.models.sqla.filters import (
-    FilterEqual, FilterGreater, FilterNotEqual, FilterSmaller, SQLAFilterConverter,
-    get_field_setup_query,
-)
+from flask_appbuilder.models.sqla.filters import SQLAFilterConverter, get_field_setup_query
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, Text, event, or_
+from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, Text, event
 from sqlalchemy.orm import Session, declared_attr
 from wtforms import HiddenField
 
@@ -249,6 +246,7 @@ class RegisterEntry:
     label: object
     icon: str = "fa-list"
     personal_data: bool = False
+    menu: bool = True
     extra: dict = field(default_factory=dict)
 
     @property
@@ -263,13 +261,15 @@ class RegisterEntry:
 REGISTRY: list[RegisterEntry] = []
 
 
-def register(category: str, label, icon: str = "fa-list", personal_data: bool = False):
+def register(category: str, label, icon: str = "fa-list", personal_data: bool = False,
+             menu: bool = True):
     """Class decorator that puts a RegisterView in the registry (menu,
-    permissions, role matrix and generic tests pick it up from here)."""
+    permissions, role matrix and generic tests pick it up from here).
+    ``menu=False`` for detail registers reached from their parent record."""
 
     def wrap(view_cls):
         REGISTRY[:] = [e for e in REGISTRY if e.view.__name__ != view_cls.__name__]
-        REGISTRY.append(RegisterEntry(view_cls, category, label, icon, personal_data))
+        REGISTRY.append(RegisterEntry(view_cls, category, label, icon, personal_data, menu))
         view_cls.personal_data = personal_data
         return view_cls
 
@@ -278,6 +278,9 @@ def register(category: str, label, icon: str = "fa-list", personal_data: bool = 
 
 def add_registered_views(appbuilder):
     for entry in REGISTRY:
+        if not entry.menu:
+            appbuilder.add_view_no_menu(entry.view, entry.name)
+            continue
         cat_label, cat_icon = CATEGORIES[entry.category]
         appbuilder.add_view(
             entry.view, entry.name, label=entry.label, icon=entry.icon,
@@ -355,11 +358,12 @@ class RegisterView(ModelView):
         if "record_version" not in self.edit_columns:
             self.edit_columns = list(self.edit_columns) + ["record_version"]
         super()._init_forms()
-        from app.core.fields import choice_fields, html5_dates
+        from app.core.fields import choice_fields, html5_dates, optional_checkboxes
 
         choices = getattr(self.datamodel.obj, "choices", {})
         for form_cls in (self.add_form, self.edit_form):
             html5_dates(form_cls)
+            optional_checkboxes(form_cls)
             choice_fields(form_cls, choices)
         self.add_form = self._validating(self.add_form, editing=False)
         self.edit_form = self._validating(self.edit_form, editing=True)

@@ -13,8 +13,6 @@ from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField
-from wtforms.validators import DataRequired, InputRequired
 
 from app.core import approval, turkish
 from app.core.documents import doc_context
@@ -62,19 +60,7 @@ def _year_arg(default=None):
 
 
 class OfficeView(RegisterView):
-    """RegisterView whose check boxes may be left unticked: FAB puts
-    InputRequired on every NOT NULL column, which refuses an unticked box."""
-
-    def _init_forms(self):
-        super()._init_forms()
-        for form_cls in (self.add_form, self.edit_form):
-            for name in dir(form_cls):
-                unbound = getattr(form_cls, name, None)
-                field_class = getattr(unbound, "field_class", None)
-                if isinstance(field_class, type) and issubclass(field_class, BooleanField):
-                    unbound.kwargs["validators"] = [
-                        v for v in unbound.kwargs.get("validators", [])
-                        if not isinstance(v, (InputRequired, DataRequired))]
+    """Base of the office registers (unticked check boxes are handled by the core)."""
 
 
 # ---------------------------------------------------------------------------
@@ -287,7 +273,7 @@ class DutySlipView(OfficeView):
 # ---------------------------------------------------------------------------
 
 
-@register("office", _l("Custody history"), icon="fa-history")
+@register("office", _l("Custody history"), icon="fa-history", menu=False)
 class CustodyHistoryView(OfficeView):
     datamodel = RegisterInterface(CustodyHistory)
     list_title = _l("Custody history")
@@ -327,7 +313,7 @@ class CustodyItemView(OfficeView):
 # ---------------------------------------------------------------------------
 
 
-@register("office", _l("Handover lines"), icon="fa-list-ol")
+@register("office", _l("Handover lines"), icon="fa-list-ol", menu=False)
 class HandoverLineView(OfficeView):
     datamodel = RegisterInterface(HandoverLine)
     list_title = _l("Handover lines")
