@@ -66,3 +66,12 @@ def test_impossible_date_gets_a_form_error_not_500(app, login):
     with app.app_context():
         assert db.session.query(Leave).count() == before
         db.session.remove()
+
+
+def test_phone_numbers_are_masked_for_the_auditor_only(clients):
+    full = "0224 513 10 10"
+    assert full in clients["memur"].get("/contactview/list/?q=ahmet").data.decode()
+    auditor = clients["denetci"].get("/contactview/list/?q=ahmet").data.decode()
+    assert full not in auditor and "0224 *** ** 10" in auditor
+    csv_body = clients["denetci"].get("/contactview/export.csv?q=ahmet").data.decode("utf-8-sig")
+    assert full not in csv_body and "0224 *** ** 10" in csv_body

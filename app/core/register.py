@@ -52,6 +52,7 @@ class Register:
     # shadow it, Register being first in the bases); readers use getattr(..., False).
     search_fields: tuple = ()        # columns/attributes folded into search_key
     personal_fields: tuple = ()      # KVKK: fields holding personal data
+    masked_fields: dict = {}         # KVKK: {column: "phone" | "identity"} masked for some roles
     number_prefix: str | None = None
 
     id = Column(Integer, primary_key=True)
@@ -299,6 +300,24 @@ FAB_ROUTES_WE_DROP = [
 ]
 
 
+def _masking_formatter(kind, inner=None):
+    """Show a phone/identity number in full only to roles that need it
+    (``roles.UNMASKED_ROLES``); everybody else sees it masked."""
+
+    def fmt(value):
+        from app.ops.kvkk import mask_identity, mask_phone
+        from app.security.roles import UNMASKED_ROLES
+
+        value = inner(value) if inner else value
+        user = getattr(g, "user", None)
+        roles = {r.name for r in getattr(user, "roles", [])} if user is not None else set()
+        if value is None or roles & UNMASKED_ROLES:
+            return "" if value is None else value
+        return mask_identity(value) if kind == "identity" else mask_phone(value)
+
+    return fmt
+
+
 def _blank_none(value):
     return "" if value is None else value
 
@@ -344,13 +363,18 @@ class RegisterView(ModelView):
                     formatters[col] = turkish.format_money
             elif self.datamodel.is_boolean(col):
                 formatters[col] = lambda v: "Evet" if v else "Hayır"
-        for col in columns:
-            if col not in formatters:
-                formatters[col] = _blank_none
-        choices = getattr(self.datamodel.obj, "choices", {}) or {}
+        for col, kind in (getattr(self.datamodel.obj, "masked_fields", {}) or {}).items():
+            if col in columns:
+                formatters[col] = _masking_formatter(kind, formatters.get(col))
+        choices = dict(getattr(self.datamodel.obj, "choices", {}) or {})
+        if getattr(self.datamodel.obj, "__approvable__", False):
+            choices.setdefault("state", approval.STATE_LABELS)
         for col, mapping in choices.items():
             if col not in formatters:
                 formatters[col] = lambda v, m=mapping: str(m.get(v, v or ""))
+        for col in columns:
+            if col not in formatters:
+                formatters[col] = _blank_none
         self.formatters_columns = formatters
 
     # -- forms: business validation + optimistic locking ------------------

@@ -30,6 +30,11 @@ REGISTER_RIGHTS = {
     ADMIN: {"personal": set(REGISTER_ACTIONS), "other": set(REGISTER_ACTIONS)},
 }
 
+# KVKK: roles that see phone and identity numbers unmasked in lists, show
+# pages and exports (the people who call and write to citizens); the auditor
+# and anybody else see them masked.
+UNMASKED_ROLES = {CLERK, DIRECTOR, ADMIN}
+
 # Views outside the registers: view -> {role: actions}
 SELF_SERVICE = {  # every logged-in role manages its own profile and password
     "UserDBModelView": ["userinfo"],

@@ -12,6 +12,7 @@ class Contact(Register, Model):
     __tablename__ = "contact"
     search_fields = ("name", "title", "institution_name", "phone", "email")
     personal_fields = ("phone", "email", "address")
+    masked_fields = {"phone": "phone"}
 
     choices = {"kind": {"kurum": "Kurum", "kisi": "Kişi"}}
     kind = Column(String(10), nullable=False, default="kisi")
@@ -68,6 +69,7 @@ class Staff(Register, Model):
     __tablename__ = "staff"
     search_fields = ("name", "title", "office_role")
     personal_fields = ("phone",)
+    masked_fields = {"phone": "phone"}
     name = Column(String(150), nullable=False)
     title = Column(String(150))
     unit_id = Column(Integer, ForeignKey("unit.id"))

@@ -1,0 +1,235 @@
+"""KVKK (Law 6698) retention: ``flask kvkk anonymize [--dry-run]``, and masks.
+
+Every register model with ``personal_fields`` keeps them for ``retention_years``
+(setting; a register may override it with ``retention_years_<tablename>``)
+counted from ``created_at``. Older records get those fields blanked: None
+where the column allows it, otherwise a placeholder ("(anonimleştirildi)",
+shortened to the column's length). A record whose personal fields are all
+blank already is skipped, so the command is idempotent and adds nothing to
+the schema. Changing the objects through the ORM recomputes ``search_key``
+(the core's before_flush) and writes the per-record audit entries; one
+``anonymize`` entry per register summarises the run.
+
+:func:`mask_phone` and :func:`mask_identity` hide personal numbers in lists.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+from flask import g, has_app_context
+from flask.cli import AppGroup
+from sqlalchemy import String, Text, or_
+
+from app.core import audit
+from app.extensions import db
+
+group = AppGroup("kvkk", help="KVKK: saklama süresi dolan kişisel verilerin anonimleştirilmesi.")
+
+PLACEHOLDER = "(anonimleştirildi)"
+SHORT_PLACEHOLDER = "(anonim)"
+BATCH = 500
+
+
+# ---------------------------------------------------------------------------
+# masks
+# ---------------------------------------------------------------------------
+
+
+def mask_phone(value):
+    """``"0532 123 45 67"`` → ``"0532 *** ** 67"``: the operator/area code and
+    the last two digits stay, the other digits become ``*``; spacing and
+    punctuation are kept. Works for ``+90 …``, ``532…`` and short numbers."""
+    if value is None:
+        return None
+    text = str(value)
+    digits = sum(ch.isdigit() for ch in text)
+    if digits == 0:
+        return text
+    tail = 2 if digits >= 4 else 0
+    head = max(0, digits - 7)           # Turkish subscriber numbers are 7 digits
+    out, seen = [], 0
+    for ch in text:
+        if ch.isdigit():
+            seen += 1
+            out.append(ch if seen <= head or seen > digits - tail else "*")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def mask_identity(value):
+    """TC kimlik no ``"12345678901"`` → ``"123******01"``: the first three and
+    the last two characters stay; anything shorter than six is fully masked."""
+    if value is None:
+        return None
+    text = "".join(str(value).split())
+    if not text:
+        return text
+    if len(text) < 6:
+        return "*" * len(text)
+    return text[:3] + "*" * (len(text) - 5) + text[-2:]
+
+
+# ---------------------------------------------------------------------------
+# retention
+# ---------------------------------------------------------------------------
+
+
+class KvkkError(click.ClickException):
+    pass
+
+
+def _settings():
+    from app.settings.models import get_settings
+
+    if has_app_context():
+        g.pop("_ozk_settings", None)   # always the current values
+    return get_settings()
+
+
+def retention_years(settings, tablename):
+    key = f"retention_years_{tablename}"
+    raw = settings.get(key)
+    if raw is None or str(raw).strip() == "":
+        key, raw = "retention_years", settings.get("retention_years", "10")
+    try:
+        years = int(str(raw).strip())
+    except ValueError:
+        raise KvkkError(f"Ayar '{key}' bir tam sayı (yıl) olmalı: {raw!r}") from None
+    if years < 1:
+        raise KvkkError(f"Ayar '{key}' en az 1 yıl olmalı: {raw!r}")
+    return years
+
+
+def cutoff_for(years, now=None):
+    now = now or dt.datetime.now()
+    try:
+        return now.replace(year=now.year - years)
+    except ValueError:  # 29 February
+        return now.replace(year=now.year - years, day=28)
+
+
+def personal_models():
+    """Register models with personal fields, once each, in menu order."""
+    from app.core.register import REGISTRY
+
+    seen, models = set(), []
+    for entry in REGISTRY:
+        model = entry.model
+        if model in seen or not getattr(model, "personal_fields", ()):
+            continue
+        seen.add(model)
+        models.append(model)
+    return models
+
+
+def _blank_value(column):
+    """What a personal column becomes, or raises for a column that cannot be blanked."""
+    if column.nullable:
+        return None
+    if isinstance(column.type, (String, Text)):
+        length = getattr(column.type, "length", None)
+        if length is None or length >= len(PLACEHOLDER):
+            return PLACEHOLDER
+        if length >= len(SHORT_PLACEHOLDER):
+            return SHORT_PLACEHOLDER
+        return "-"[:length]
+    raise KvkkError(f"{column.table.name}.{column.name} kişisel veri olarak işaretli ama boşaltılamıyor "
+                    "(zorunlu ve metin değil).")
+
+
+def _fields(model):
+    """[(name, column, blank value)] of the model's personal fields."""
+    fields = []
+    for name in model.personal_fields:
+        column = model.__table__.columns.get(name)
+        if column is None:
+            raise KvkkError(f"{model.__tablename__}.{name} kişisel alan olarak işaretli ama bir sütun değil.")
+        fields.append((name, column, _blank_value(column)))
+    return fields
+
+
+def _blank_values(column, blank):
+    if isinstance(column.type, (String, Text)):
+        return {"", PLACEHOLDER, SHORT_PLACEHOLDER, blank} - {None}
+    return set()
+
+
+def _pending_query(model, fields, cutoff):
+    """Records older than the cutoff with at least one personal field not blank."""
+    conditions = []
+    for name, column, blank in fields:
+        attr = getattr(model, name)
+        values = _blank_values(column, blank)
+        is_blank = or_(attr.is_(None), attr.in_(sorted(values))) if values else attr.is_(None)
+        conditions.append(~is_blank)
+    return db.session.query(model).filter(model.created_at < cutoff, or_(*conditions))
+
+
+def plan(now=None):
+    """[{model, register, years, cutoff, fields, count}] — changes nothing."""
+    settings = _settings()
+    result = []
+    for model in personal_models():
+        years = retention_years(settings, model.__tablename__)
+        cutoff = cutoff_for(years, now)
+        fields = _fields(model)
+        count = _pending_query(model, fields, cutoff).order_by(None).count()
+        result.append({"model": model, "register": model.__tablename__, "years": years,
+                       "cutoff": cutoff, "fields": fields, "count": count})
+    return result
+
+
+def anonymize(dry_run=False, now=None):
+    """Blank the personal fields of records past retention; one transaction
+    and one ``anonymize`` audit entry per register. Returns the plan with
+    ``count`` = records anonymized (or that would be, with ``dry_run``)."""
+    steps = plan(now)
+    if dry_run:
+        db.session.rollback()
+        return steps
+    for step in steps:
+        model, fields = step["model"], step["fields"]
+        done, seen = 0, set()
+        try:
+            while True:
+                batch = _pending_query(model, fields, step["cutoff"]).order_by(model.id).limit(BATCH).all()
+                if not batch:
+                    break
+                if seen & {r.id for r in batch}:   # a hook refilled a field: never loop forever
+                    raise KvkkError(f"{step['register']}: kişisel alanlar boşaltıldıktan sonra yeniden dolduruldu.")
+                seen.update(r.id for r in batch)
+                for record in batch:
+                    for name, _column, blank in fields:
+                        setattr(record, name, blank)
+                db.session.flush()   # before_flush recomputes search_key; audit hook records the change
+                done += len(batch)
+            step["count"] = done
+            audit.record(step["register"], None, "anonymize",
+                         f"KVKK: {done} kayıt anonimleştirildi (saklama {step['years']} yıl, "
+                         f"{step['cutoff']:%d.%m.%Y} öncesi)",
+                         {"count": done, "retention_years": step["years"],
+                          "cutoff": step["cutoff"].isoformat(timespec="seconds"),
+                          "fields": [f[0] for f in fields]},
+                         commit=False)
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            raise
+    return steps
+
+
+@group.command("anonymize")
+@click.option("--dry-run", is_flag=True, help="Yalnızca say; hiçbir şeyi değiştirme.")
+def anonymize_command(dry_run):
+    """Saklama süresi dolan kayıtların kişisel alanlarını boşaltır."""
+    steps = anonymize(dry_run=dry_run)
+    verb = "anonimleştirilecek" if dry_run else "anonimleştirildi"
+    if dry_run:
+        click.echo("Deneme (--dry-run): hiçbir kayıt değiştirilmedi.")
+    for step in steps:
+        click.echo(f"{step['register']}: {step['count']} kayıt {verb} "
+                   f"(saklama {step['years']} yıl, {step['cutoff']:%d.%m.%Y} öncesi; "
+                   f"alanlar: {', '.join(f[0] for f in step['fields'])})")
+    click.echo(f"Toplam: {sum(s['count'] for s in steps)} kayıt {verb}.")
