@@ -40,8 +40,9 @@ def create_app(overrides: dict | None = None) -> Flask:
 
             refuse_demo_users(app)
 
-    from app import cli, formatting
+    from app import cli, errors, formatting
 
     cli.init_app(app)
     formatting.init_app(app)
+    errors.init_app(app)
     return app

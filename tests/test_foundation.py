@@ -117,3 +117,11 @@ def test_settings_screen_saves_letterhead(app, login):
         from app.settings.models import get_settings
 
         assert get_settings()["municipality"] == "GEMLİK BELEDİYE BAŞKANLIĞI"
+
+
+def test_error_pages_are_turkish_and_inside_the_layout(login):
+    client = login("bilgiislem")
+    resp = client.get("/dutyslipview/list/")
+    assert resp.status_code == 403 and "Yetkiniz yok" in resp.data.decode() and "navbar" in resp.data.decode()
+    resp = client.get("/olmayan-sayfa")
+    assert resp.status_code == 404 and "Bulunamadı" in resp.data.decode()
