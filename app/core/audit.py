@@ -20,6 +20,18 @@ from sqlalchemy.orm import Session
 from app.extensions import db
 
 
+from flask_babel import lazy_gettext as _l
+
+ACTION_LABELS = {
+    "create": _l("Record created"), "update": _l("Record changed"), "state": _l("Record state changed"),
+    "archive": _l("Record archived"), "restore": _l("Record restored"),
+    "purge": _l("Record deleted permanently"), "print": _l("Record printed"),
+    "export": _l("List exported"), "download": _l("File downloaded"), "attach": _l("File attached"),
+    "read": _l("Record viewed"), "login": _l("Logged in"), "login_failed": _l("Failed login"),
+    "lockout": _l("Login to a locked account"), "anonymize": _l("Personal data anonymised"),
+}
+
+
 class AuditEntry(Model):
     __tablename__ = "audit_entry"
     id = Column(Integer, primary_key=True)
@@ -32,6 +44,9 @@ class AuditEntry(Model):
     action = Column(String(32), nullable=False, index=True)
     summary = Column(String(300))
     changes = Column(Text)
+
+    def action_label(self):
+        return str(ACTION_LABELS.get(self.action, self.action))
 
     def changes_dict(self):
         try:

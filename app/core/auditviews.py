@@ -4,7 +4,7 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 
 from app.core import turkish
-from app.core.audit import AuditEntry
+from app.core.audit import ACTION_LABELS, AuditEntry
 
 
 class AuditLogView(ModelView):
@@ -21,4 +21,5 @@ class AuditLogView(ModelView):
     label_columns = {"at": _l("When"), "username": _l("User"), "ip": _l("Address"),
                      "register": _l("Register"), "record_id": _l("Record"),
                      "action": _l("Action"), "summary": _l("Summary"), "changes": _l("Changes")}
-    formatters_columns = {"at": turkish.format_date}
+    formatters_columns = {"at": turkish.format_date,
+                          "action": lambda a: str(ACTION_LABELS.get(a, a))}
