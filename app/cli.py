@@ -24,6 +24,8 @@ DEMO_USERS = [
 
 def init_app(app):
     app.cli.add_command(group)
+    from app.ops import backup, kvkk
+    app.cli.add_command(backup.group); app.cli.add_command(kvkk.group)
 
 
 def _menu_names_for(role):

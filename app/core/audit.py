@@ -137,10 +137,22 @@ def record(register, record_id, action, summary=None, changes=None, commit=True)
 SKIP_FIELDS = {"version", "search_key", "updated_at", "updated_by_id", "created_at", "created_by_id"}
 
 
+PERSONAL_MARK = "(kişisel veri)"
+
+
+def _value(obj, key, value):
+    """KVKK data minimisation: the audit trail says *that* a personal field
+    changed, never its value, so anonymising a record leaves nothing behind
+    in the append-only log."""
+    if value is not None and key in getattr(type(obj), "personal_fields", ()):
+        return PERSONAL_MARK
+    return _jsonable(value)
+
+
 def _column_values(obj):
     mapper = inspect(obj).mapper
     return {
-        attr.key: _jsonable(getattr(obj, attr.key))
+        attr.key: _value(obj, attr.key, getattr(obj, attr.key))
         for attr in mapper.column_attrs
         if attr.key not in SKIP_FIELDS
     }
@@ -157,7 +169,7 @@ def _changed_values(obj):
             before = hist.deleted[0] if hist.deleted else None
             after = hist.added[0] if hist.added else None
             if before != after:
-                changes[attr.key] = [_jsonable(before), _jsonable(after)]
+                changes[attr.key] = [_value(obj, attr.key, before), _value(obj, attr.key, after)]
     return changes
 
 
