@@ -205,6 +205,8 @@ class RegisterListFilter(BaseFilter):
         return query
 
 
+READ_ONLY_PERMISSIONS = {"can_list", "can_show", "can_export", "can_history", "can_attachments",
+                         "can_pdf", "menu_access"}
 LIST_ENDPOINTS = {"list", "export_csv", "export_xlsx", "list_pdf"}
 
 
@@ -333,6 +335,7 @@ class RegisterView(ModelView):
     page_size = 25
     personal_data = False
     pdf_template: str | None = None    # e.g. "pdf/duty_slip.html"
+    read_only = False                  # rows written by the system (e.g. custody history)
     export_columns: list | None = None  # defaults to list_columns
 
     def __init__(self, **kwargs):
@@ -347,6 +350,8 @@ class RegisterView(ModelView):
                                      if p not in ("can_approve", "can_submit")]
         if not self.pdf_template:
             self.base_permissions = [p for p in self.base_permissions if p != "can_pdf"]
+        if self.read_only:
+            self.base_permissions = [p for p in self.base_permissions if p in READ_ONLY_PERMISSIONS]
         self._add_turkish_formatters()
 
     def _add_turkish_formatters(self):

@@ -275,6 +275,7 @@ class DutySlipView(OfficeView):
 
 @register("office", _l("Custody history"), icon="fa-history", menu=False)
 class CustodyHistoryView(OfficeView):
+    read_only = True  # written by the system whenever the holder changes
     datamodel = RegisterInterface(CustodyHistory)
     list_title = _l("Custody history")
     show_title = add_title = edit_title = _l("Custody history entry")
