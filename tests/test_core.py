@@ -441,3 +441,23 @@ def test_unticked_checkbox_is_not_refused(clients, app):
     with app.app_context():
         assert db.session.query(Unit).filter_by(name="Pasif Birim Deneme").one().active is False
         db.session.remove()
+
+
+def test_show_page_runs_at_most_5_queries(clients, app):
+    client = clients["memur"]
+    cid = contact_id(app, "Ahmet Işık")
+    with app.app_context():
+        engine = db.engine
+    statements = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    client.get(f"/contactview/show/{cid}")
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        resp = client.get(f"/contactview/show/{cid}")
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert resp.status_code == 200
+    assert len(statements) <= 5, "\n".join(statements)

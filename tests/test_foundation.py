@@ -43,9 +43,16 @@ def test_migrations_match_models(migrated_url, app):
     from alembic.migration import MigrationContext
     from flask_appbuilder import Model
 
+    def include_object(obj, name, type_, reflected, compare_to):  # same rule as migrations/env.py
+        return not (type_ == "index" and name and name.endswith("_tr"))
+
     engine = create_engine(migrated_url)
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Model.metadata)
+        diff = compare_metadata(MigrationContext.configure(
+            conn, opts={"compare_type": True, "include_object": include_object}), Model.metadata)
+        if engine.dialect.name == "postgresql":  # the hand-written Turkish sort indexes exist
+            names = {r[0] for r in conn.execute(text("SELECT indexname FROM pg_indexes WHERE indexname LIKE '%\\_tr'"))}
+            assert {"ix_contact_name_tr", "ix_unit_name_tr", "ix_staff_name_tr"} <= names
     engine.dispose()
     summary = [(d[0], getattr(d[1], "name", d[1])) if isinstance(d, tuple) else str(d) for d in diff]
     assert diff == [], f"models and migrations drifted apart (run flask db migrate): {summary}"

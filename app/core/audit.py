@@ -126,11 +126,23 @@ def new_entry(register, record_id, action, summary=None, changes=None):
     )
 
 
+def _row(entry):
+    return {c.key: getattr(entry, c.key) for c in AuditEntry.__table__.columns if c.key != "id"}
+
+
 def record(register, record_id, action, summary=None, changes=None, commit=True):
-    """Record an explicit event (print, export, download, read, purge…)."""
-    db.session.add(new_entry(register, record_id, action, summary, changes))
-    if commit:
-        db.session.commit()
+    """Record an explicit event (print, export, download, read, login…).
+
+    With ``commit`` (the default) the entry is written in a short transaction
+    of its own: it stays recorded whatever the request does next, and the
+    caller's session is not committed (so nothing it loaded is reloaded).
+    ``commit=False`` adds it to the caller's transaction instead."""
+    entry = new_entry(register, record_id, action, summary, changes)
+    if not commit:
+        db.session.add(entry)
+        return
+    with db.engine.begin() as conn:
+        conn.execute(AuditEntry.__table__.insert(), [_row(entry)])
 
 
 # --- automatic capture -------------------------------------------------------
@@ -201,8 +213,6 @@ def _capture(session, flush_context):
             entries.append(("purge", obj, _column_values(obj)))
     if not entries:
         return
-    rows = []
-    for action, obj, changes in entries:
-        entry = new_entry(obj.__tablename__, obj.id, action, str(obj)[:300], changes)
-        rows.append({c.key: getattr(entry, c.key) for c in AuditEntry.__table__.columns if c.key != "id"})
+    rows = [_row(new_entry(obj.__tablename__, obj.id, action, str(obj)[:300], changes))
+            for action, obj, changes in entries]
     session.connection().execute(AuditEntry.__table__.insert(), rows)

@@ -30,6 +30,7 @@ from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.filters import SQLAFilterConverter, get_field_setup_query
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import has_access, permission_name
+from flask_appbuilder.urltools import get_order_args, get_page_args, get_page_size_args
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, Text, event
 from sqlalchemy.orm import Session, declared_attr
@@ -221,8 +222,9 @@ class RegisterInterface(SQLAInterface):
             column = getattr(self.obj, order_column)
             dialect = self.session.get_bind().dialect.name
             ordered = turkish_order(column, dialect)
-            ordered = ordered.asc() if order_direction == "asc" else ordered.desc()
-            return query.order_by(ordered, self.obj.id.desc())
+            if order_direction == "asc":
+                return query.order_by(ordered.asc(), self.obj.id.asc())
+            return query.order_by(ordered.desc(), self.obj.id.desc())
         return super().apply_order_by(query, order_column, order_direction, aliases_mapping,
                                       bypass_many_to_many, add_pk)
 
@@ -483,15 +485,21 @@ class RegisterView(ModelView):
     @has_access
     def show(self, pk):
         item = self._record_or_404(pk)
-        widgets = self._show(item.id)
+        # FAB's _show() would load the record a second time; the rest is its body
+        widgets = self._get_show_widget(item.id, item)
+        self.update_redirect()
+        widgets = self._get_related_views_widgets(
+            item, orders=get_order_args(), pages=get_page_args(),
+            page_sizes=get_page_size_args(), widgets=widgets)
         if self.personal_data:
             audit.record(item.__tablename__, item.id, "read", str(item))
+        approvable = getattr(item, "__approvable__", False)
         return self.render_template(
             self.show_template, pk=item.id, title=self.show_title, widgets=widgets,
             related_views=self._related_views, item=item,
             history=self._history_entries(item) if self._can("history") else None,
             attachments=self._attachments(item) if self._can("attachments") else None,
-            approver_title=approval.approver_title(g.user),
+            approver_title=approval.approver_title(g.user) if approvable else None,
         )
 
     def _can(self, action):
@@ -724,3 +732,13 @@ def trigram_index(table: str):
 
     return Index(f"ix_{table}_search_trgm", "search_key", postgresql_using="gin",
                  postgresql_ops={"search_key": "gin_trgm_ops"})
+
+
+def turkish_sort_index(table: str, column: str):
+    """Index that serves ``ORDER BY column COLLATE "tr-x-icu", id`` on
+    PostgreSQL (a list sorted by a text column reads 25 rows instead of
+    sorting the table). SQLite keeps the plain column index."""
+    from sqlalchemy import Index, text
+
+    return Index(f"ix_{table}_{column}_tr", text(f'{column} COLLATE "tr-x-icu"'), text("id")
+                 ).ddl_if(dialect="postgresql")

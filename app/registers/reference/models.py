@@ -3,7 +3,7 @@ from flask_appbuilder import Model
 from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import relationship
 
-from app.core.register import Register, trigram_index
+from app.core.register import Register, trigram_index, turkish_sort_index
 
 
 class Contact(Register, Model):
@@ -26,7 +26,7 @@ class Contact(Register, Model):
     address = Column(Text)
     notes = Column(Text)
 
-    __table_args__ = (trigram_index("contact"),)
+    __table_args__ = (trigram_index("contact"), turkish_sort_index("contact", "name"))
 
     @property
     def institution_name(self):
@@ -57,7 +57,7 @@ class Unit(Register, Model):
     head = Column(String(150))
     email = Column(String(120))
     active = Column(Boolean, nullable=False, default=True)
-    __table_args__ = (trigram_index("unit"),)
+    __table_args__ = (trigram_index("unit"), turkish_sort_index("unit", "name"))
 
     def __repr__(self):
         return self.name or ""
@@ -79,7 +79,7 @@ class Staff(Register, Model):
     active = Column(Boolean, nullable=False, default=True)
     user_id = Column(Integer, ForeignKey("ab_user.id"), unique=True)
     user = relationship("User", foreign_keys=[user_id], lazy="select")
-    __table_args__ = (trigram_index("staff"),)
+    __table_args__ = (trigram_index("staff"), turkish_sort_index("staff", "name"))
 
     def __repr__(self):
         return self.name or ""
