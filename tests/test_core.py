@@ -461,3 +461,30 @@ def test_show_page_runs_at_most_5_queries(clients, app):
         event.remove(engine, "before_cursor_execute", count)
     assert resp.status_code == 200
     assert len(statements) <= 5, "\n".join(statements)
+
+
+@pytest.mark.parametrize("raw,expected", [("1.234,56", "1234.56"), ("1234,5", "1234.5"), ("1234.56", "1234.56"),
+                                          ("1.850,00 ₺", "1850.00"), ("", None)])
+def test_turkish_money_input(raw, expected):
+    from decimal import Decimal
+
+    from app.core.fields import parse_turkish_decimal
+
+    assert parse_turkish_decimal(raw) == (Decimal(expected) if expected else None)
+    with pytest.raises(ValueError):
+        parse_turkish_decimal("on iki lira")
+
+
+def test_money_typed_the_turkish_way_is_saved(clients, app):
+    from app.registers.protocol.models import WreathOrder
+
+    recipient = contact_id(app, "Ahmet Işık")
+    resp = clients["memur"].post("/wreathorderview/add", data={
+        "occasion": "tebrik", "kind": "mesaj", "recipient": str(recipient),
+        "message": "Türk usulü tutar denemesi", "cost": "1.234,56"})
+    assert resp.status_code == 302
+    with app.app_context():
+        from decimal import Decimal
+
+        assert db.session.query(WreathOrder).filter_by(message="Türk usulü tutar denemesi").one().cost == Decimal("1234.56")
+        db.session.remove()

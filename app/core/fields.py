@@ -106,3 +106,50 @@ def optional_checkboxes(form_cls):
             unbound.kwargs["validators"] = [v for v in unbound.kwargs.get("validators", [])
                                             if not isinstance(v, (InputRequired, DataRequired))]
     return form_cls
+
+
+def parse_turkish_decimal(raw: str):
+    """'1.234,56' → Decimal('1234.56'); also '1234,56' and '1234.56'."""
+    from decimal import Decimal, InvalidOperation
+
+    text = (raw or "").strip().replace("₺", "").replace(" ", "").replace("\u00a0", "")
+    if not text:
+        return None
+    if "," in text:
+        text = text.replace(".", "").replace(",", ".")
+    elif text.count(".") > 1:
+        text = text.replace(".", "")
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        raise ValueError("Geçerli bir tutar girin (ör. 1.234,56).") from None
+
+
+def turkish_decimals(form_cls):
+    """Money and other decimal inputs accept the Turkish way of writing them."""
+    from wtforms.fields import DecimalField
+
+    from app.core import turkish
+
+    class TurkishDecimalField(DecimalField):
+        def process_formdata(self, valuelist):
+            if valuelist:
+                try:
+                    self.data = parse_turkish_decimal(valuelist[0])
+                except ValueError as exc:
+                    self.data = None
+                    raise ValueError(str(exc)) from None
+
+        def _value(self):
+            if self.raw_data:
+                return self.raw_data[0]
+            if self.data is None:
+                return ""
+            return turkish.format_money(self.data, symbol=False)
+
+    for name in dir(form_cls):
+        unbound = getattr(form_cls, name, None)
+        field_class = getattr(unbound, "field_class", None)
+        if isinstance(field_class, type) and issubclass(field_class, DecimalField):
+            unbound.field_class = TurkishDecimalField
+    return form_cls

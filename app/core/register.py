@@ -389,12 +389,13 @@ class RegisterView(ModelView):
         if "record_version" not in self.edit_columns:
             self.edit_columns = list(self.edit_columns) + ["record_version"]
         super()._init_forms()
-        from app.core.fields import choice_fields, html5_dates, optional_checkboxes
+        from app.core.fields import choice_fields, html5_dates, optional_checkboxes, turkish_decimals
 
         choices = getattr(self.datamodel.obj, "choices", {})
         for form_cls in (self.add_form, self.edit_form):
             html5_dates(form_cls)
             optional_checkboxes(form_cls)
+            turkish_decimals(form_cls)
             choice_fields(form_cls, choices)
         self.add_form = self._validating(self.add_form, editing=False)
         self.edit_form = self._validating(self.edit_form, editing=True)
