@@ -18,7 +18,7 @@ class Contact(Register, Model):
     kind = Column(String(10), nullable=False, default="kisi")
     name = Column(String(200), nullable=False, index=True)
     title = Column(String(150))
-    institution_id = Column(Integer, ForeignKey("contact.id"))
+    institution_id = Column(Integer, ForeignKey("contact.id"), index=True)
     institution = relationship("Contact", remote_side="Contact.id", lazy="joined", join_depth=1)
     protocol_rank = Column(Integer)
     phone = Column(String(40))
