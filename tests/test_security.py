@@ -75,3 +75,28 @@ def test_phone_numbers_are_masked_for_the_auditor_only(clients):
     assert full not in auditor and "0224 *** ** 10" in auditor
     csv_body = clients["denetci"].get("/contactview/export.csv?q=ahmet").data.decode("utf-8-sig")
     assert full not in csv_body and "0224 *** ** 10" in csv_body
+
+
+def test_login_is_rate_limited(tmp_path):
+    """A fresh app with the production limiter settings answers 429 once the
+    login limit is used up (the shared test app runs with the limiter off)."""
+    import os
+    import subprocess
+    import sys
+
+    script = f"""
+from app import create_app
+from app.extensions import db
+from flask_appbuilder import Model
+app = create_app({{"SQLALCHEMY_DATABASE_URI": "sqlite:///{tmp_path}/rl.db", "RATELIMIT_ENABLED": True,
+                  "AUTH_RATE_LIMIT": "3 per minute", "WTF_CSRF_ENABLED": False}})
+with app.app_context():
+    Model.metadata.create_all(db.engine)
+c = app.test_client()
+print([c.post("/login/", data={{"username": "x", "password": "y"}}).status_code for _ in range(5)])
+"""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    out = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True,
+                         env=dict(os.environ, PYTHONPATH=root), timeout=120)
+    codes = eval(out.stdout.strip().splitlines()[-1])  # noqa: S307 - our own output
+    assert codes[:3] == [302, 302, 302] and codes[-1] == 429, out.stdout + out.stderr[-2000:]
