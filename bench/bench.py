@@ -178,33 +178,25 @@ def ensure_pg_database(url):
 
 def reset_schema(db):
     """As tests/conftest.py reset_schema (SQLite: a new file instead of drop_all)."""
-    from flask_appbuilder import Model
     from sqlalchemy import text
+
+    from app.core.db import create_schema_from_models
 
     engine = db.engine
     if engine.dialect.name == "postgresql":
         with engine.begin() as conn:
             conn.execute(text("DROP SCHEMA public CASCADE"))
             conn.execute(text("CREATE SCHEMA public"))
-            conn.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
-            from app.core.db import PG_FOLD_FUNCTION
-
-            conn.execute(text(PG_FOLD_FUNCTION))
     else:
         # A fresh file rather than drop_all(): with PRAGMA foreign_keys=ON,
         # DROP TABLE contact deletes row by row and checks the self-referencing
-        # institution_id (unindexed) for every row -- quadratic, hours at 100k.
+        # institution_id for every row -- quadratic, hours at 100k.
         engine.dispose()
         path = engine.url.database
         for suffix in ("", "-wal", "-shm"):
             if path and os.path.exists(path + suffix):
                 os.remove(path + suffix)
-    Model.metadata.create_all(engine)
-    if engine.dialect.name == "postgresql":
-        from app.core.audit import PG_IMMUTABLE_TRIGGER
-
-        with engine.begin() as conn:
-            conn.exec_driver_sql(PG_IMMUTABLE_TRIGGER)
+    create_schema_from_models(engine)
 
 
 class Loader:

@@ -45,23 +45,16 @@ def database_url():
 def reset_schema(db, app):
     from flask_appbuilder import Model
 
+    from app.core.db import create_schema_from_models
+
     engine = db.engine
     if engine.dialect.name == "postgresql":
         with engine.begin() as conn:
             conn.execute(text("DROP SCHEMA public CASCADE"))
             conn.execute(text("CREATE SCHEMA public"))
-            conn.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
-            from app.core.db import PG_FOLD_FUNCTION
-
-            conn.execute(text(PG_FOLD_FUNCTION))
     else:
         Model.metadata.drop_all(engine)
-    Model.metadata.create_all(engine)
-    if engine.dialect.name == "postgresql":
-        from app.core.audit import PG_IMMUTABLE_TRIGGER
-
-        with engine.begin() as conn:
-            conn.exec_driver_sql(PG_IMMUTABLE_TRIGGER)
+    create_schema_from_models(engine)
 
 
 @pytest.fixture(scope="session")

@@ -45,3 +45,22 @@ PG_FOLD_FUNCTION = (
     "LANGUAGE sql IMMUTABLE PARALLEL SAFE AS "
     f"$$ SELECT lower(translate(coalesce(t, ''), '{turkish.SQL_FOLD_FROM}', '{turkish.SQL_FOLD_TO}')) $$"
 )
+
+
+def create_schema_from_models(engine):
+    """Build the whole schema from the models on an *empty* database, with the
+    PostgreSQL extras the migrations add (pg_trgm, ``tr_fold``, the audit
+    trigger). For the test suite and the benchmark; installations migrate."""
+    from flask_appbuilder import Model
+    from sqlalchemy import text
+
+    from app.core.audit import PG_IMMUTABLE_TRIGGER
+
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            conn.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
+            conn.execute(text(PG_FOLD_FUNCTION))
+    Model.metadata.create_all(engine)
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            conn.exec_driver_sql(PG_IMMUTABLE_TRIGGER)
