@@ -178,15 +178,11 @@ def ensure_pg_database(url):
 
 def reset_schema(db):
     """As tests/conftest.py reset_schema (SQLite: a new file instead of drop_all)."""
-    from sqlalchemy import text
-
-    from app.core.db import create_schema_from_models
+    from app.core.db import create_schema_from_models, empty_postgres_schema
 
     engine = db.engine
     if engine.dialect.name == "postgresql":
-        with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
+        empty_postgres_schema(engine)
     else:
         # A fresh file rather than drop_all(): with PRAGMA foreign_keys=ON,
         # DROP TABLE contact deletes row by row and checks the self-referencing

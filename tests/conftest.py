@@ -37,7 +37,8 @@ def database_url():
         if not pg_available():
             if CI:
                 pytest.exit(f"CI=true but PostgreSQL is unreachable at {PG_URL}", returncode=1)
-            pytest.skip(f"PostgreSQL unreachable at {PG_URL}", allow_module_level=True)
+            pytest.skip(f"PostgreSQL unreachable at {PG_URL} (skipped only because CI is not true)",
+                        allow_module_level=True)
         return PG_URL
     return "sqlite:///" + os.path.join(_TMP, "test.db")
 
@@ -45,13 +46,11 @@ def database_url():
 def reset_schema(db, app):
     from flask_appbuilder import Model
 
-    from app.core.db import create_schema_from_models
+    from app.core.db import create_schema_from_models, empty_postgres_schema
 
     engine = db.engine
     if engine.dialect.name == "postgresql":
-        with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
+        empty_postgres_schema(engine)
     else:
         Model.metadata.drop_all(engine)
     create_schema_from_models(engine)

@@ -33,7 +33,7 @@ def live_server(app):
     if reason:
         if CI:
             pytest.fail(f"CI=true: browser tests must run, but {reason}")
-        pytest.skip(reason)
+        pytest.skip(f"{reason} (skipped only because CI is not true)")
     from werkzeug.serving import make_server
 
     app.config["WTF_CSRF_ENABLED"] = True  # the browser goes through CSRF like a user

@@ -47,6 +47,15 @@ PG_FOLD_FUNCTION = (
 )
 
 
+def empty_postgres_schema(engine):
+    """Drop everything in ``public`` (test and benchmark databases only)."""
+    from sqlalchemy import text
+
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+
+
 def create_schema_from_models(engine):
     """Build the whole schema from the models on an *empty* database, with the
     PostgreSQL extras the migrations add (pg_trgm, ``tr_fold``, the audit
