@@ -26,12 +26,15 @@ def _flask(*args, env=None, check=True):
 @pytest.fixture(scope="module")
 def migrated_url():
     if TEST_DB == "postgresql":
+        # named after the suite's database, so two suites on one server don't collide
+        base, dbname = PG_URL.rsplit("/", 1)
+        target = f"{dbname}_migrations"
         admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
-            conn.execute(text("DROP DATABASE IF EXISTS ozk_migrations WITH (FORCE)"))
-            conn.execute(text("CREATE DATABASE ozk_migrations"))
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{target}"'))
         admin.dispose()
-        url = PG_URL.rsplit("/", 1)[0] + "/ozk_migrations"
+        url = f"{base}/{target}"
     else:
         url = "sqlite:///" + os.path.join(tempfile.mkdtemp(), "migrated.db")
     _flask("db", "upgrade", env={"DATABASE_URL": url})
