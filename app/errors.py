@@ -54,7 +54,8 @@ def init_app(app):
     def render(code, message=None):
         title, text = message or MESSAGES.get(code, MESSAGES[500])
         if code == 503:  # the layout reads the database (menu, user): plain page
-            return plain(code, title, text)
+            html, status = plain(code, title, text)
+            return html, status, {"Retry-After": "30"}
         try:
             html = render_template("error.html", code=code, title=title, text=text,
                                    appbuilder=appbuilder, base_template=appbuilder.base_template)

@@ -251,9 +251,8 @@ def test_malformed_urls_and_query_strings_give_400_or_404(app, login, entry):
         view = next(v for v in app.appbuilder.baseviews if v.__class__.__name__ == name)
         for column, filters in view._filters._all_filters.items():
             cases.append(f"{base}/list/?_flt_{len(filters)}_{column}=1")
-            for index in range(len(filters)):
-                for value in (HUGE, "abc", "-" + HUGE):
-                    cases.append(f"{base}/list/?_flt_{index}_{column}={value}")
+            cases.append(f"{base}/list/?_flt_0_{column}={HUGE}&_flt_{len(filters) - 1}_{column}=-{HUGE}")
+            cases.append(f"{base}/list/?_flt_0_{column}=abc")
         for column in (view.add_columns or []):
             cases.append(f"{base}/add?_flt_0_{column}={HUGE}")
     for url in cases:

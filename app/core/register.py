@@ -367,6 +367,9 @@ class RegisterView(ModelView):
         if self.read_only:
             self.base_permissions = [p for p in self.base_permissions if p in READ_ONLY_PERMISSIONS]
         self._add_turkish_formatters()
+        from app.core.saveerrors import guard_hooks
+
+        guard_hooks(self)  # database errors in pre_add/pre_update: Turkish, not raw
 
     def _add_turkish_formatters(self):
         formatters = dict(self.formatters_columns or {})

@@ -39,7 +39,7 @@ def saving(session_):
 
     try:
         yield
-    except (SQLAlchemyError, OverflowError, ValueError, DatabaseException) as exc:
+    except (SQLAlchemyError, OverflowError, DatabaseException) as exc:
         cause = exc.__cause__ if isinstance(exc, DatabaseException) and exc.__cause__ else exc
         try:
             session_.rollback()
@@ -47,6 +47,27 @@ def saving(session_):
             pass
         g._ozk_save_error = cause
         raise SaveFailed(describe(cause)[0]) from cause
+
+
+def guard_hooks(view):
+    """FAB flashes ``str(exc)`` when pre_add/pre_update raise; a database
+    error there (a query in a business check) goes through ``saving`` too."""
+    import functools
+
+    for name in ("pre_add", "pre_update"):
+        original = getattr(view, name)
+        if getattr(original, "_ozk_guarded", False):
+            continue
+
+        @functools.wraps(original)
+        def guarded(item, _original=original):
+            from app.extensions import db
+
+            with saving(db.session):
+                return _original(item)
+
+        guarded._ozk_guarded = True
+        setattr(view, name, guarded)
 
 
 def describe(exc):
