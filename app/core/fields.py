@@ -211,7 +211,7 @@ class _WithinColumn:
 
 def database_limits(form_cls, model):
     """Integer ranges and Numeric precision taken from the column types."""
-    from sqlalchemy import Integer, Numeric
+    from sqlalchemy import Float, Integer, Numeric
     from sqlalchemy.orm import ColumnProperty
 
     mapper = getattr(model, "__mapper__", None)
@@ -230,7 +230,7 @@ def database_limits(form_cls, model):
             kind = next((k for k in INTEGER_LIMITS if type(col_type).__name__ == k), "Integer")
             limit = INTEGER_LIMITS[kind]
             message = f"Sayı çok büyük (en fazla {limit:,}).".replace(",", ".")
-        elif isinstance(col_type, Numeric) and col_type.precision:
+        elif isinstance(col_type, Numeric) and not isinstance(col_type, Float) and col_type.precision:
             digits = col_type.precision - (col_type.scale or 0)
             limit = Decimal(10) ** digits
             message = f"Sayı çok büyük: virgülden önce en fazla {digits} basamak girilebilir."

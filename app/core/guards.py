@@ -94,7 +94,7 @@ def _integer_pk(view):
 def _check_pk(view):
     args = request.view_args or {}
     for key in ("pk", "attachment_id"):
-        if key in args and view is not None and (key != "pk" or _integer_pk(view)):
+        if key in args and (isinstance(args[key], int) or (view is not None and _integer_pk(view))):
             if parse_pk(args[key]) is None:
                 abort(404)
 
