@@ -266,7 +266,7 @@ def test_malformed_urls_and_query_strings_give_400_or_404(app, login, entry):
 
 def test_fab_views_bulk_tokens_and_actions_refuse_malformed_input(app, login):
     client = login("admin")
-    for url in ("/users/show/99999999999999999999", "/users/edit/99999999999999999999",
+    for url in ("/users/show/99999999999999999999", "/users/edit/99999999999999999999", "/users/action/nope/1",
                 "/roles/show/99999999999999999999", f"/users/list/?page_UserDBModelView=-5",
                 "/users/list/?psize_UserDBModelView=abc", "/users/list/?_oc_UserDBModelView=password&_od_UserDBModelView=asc"):
         resp = client.get(url)

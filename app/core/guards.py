@@ -156,8 +156,14 @@ def _check_filter(view, arg, values):
 
 
 def _check_action(view):
-    if not (request.endpoint or "").endswith(".action_post") or request.method != "POST":
+    endpoint = request.endpoint or ""
+    if endpoint.endswith(".action") and view is not None:
+        if (request.view_args or {}).get("name") not in (getattr(view, "actions", None) or {}):
+            abort(404)
         return
+    if not endpoint.endswith(".action_post") or request.method != "POST":
+        return
+    # FAB's action_post has no has_access: it checks the named action's permission
     actions = getattr(view, "actions", None) or {}
     if request.form.get("action") not in actions:
         abort(400)
