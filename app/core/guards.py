@@ -141,8 +141,11 @@ def _check_filter(view, arg, values):
     try:
         relation = datamodel.is_relation(column)
         integer = datamodel.is_integer(column)
+        boolean = datamodel.is_boolean(column)
     except Exception:  # noqa: BLE001
         return
+    if boolean and any(v != "y" for v in values):
+        abort(400)  # FAB's boolean filter knows only "y" (its check box); anything else reaches SQL raw
     if relation or integer:
         for value in values:
             if value == "":
