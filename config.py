@@ -71,6 +71,13 @@ class Config:
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None
 
+    # --- hardening: a database that does not answer ------------------------
+    # PostgreSQL: connect_timeout (s), statement_timeout and lock_timeout (ms);
+    # SQLite: how long a write waits for a lock (ms). 0 turns a limit off.
+    # Keep the statement timeout below gunicorn's worker timeout (30 s).
+    DB_CONNECT_TIMEOUT = int(os.environ.get("DB_CONNECT_TIMEOUT", "5"))
+    DB_STATEMENT_TIMEOUT_MS = int(os.environ.get("DB_STATEMENT_TIMEOUT_MS", "15000"))
+
 
 class ProductionConfigError(RuntimeError):
     pass

@@ -27,6 +27,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         options.setdefault("connect_args", {}).setdefault("prepare_threshold", None)
         options.setdefault("pool_pre_ping", True)
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    _database_timeouts(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         os.makedirs(os.path.dirname(app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///"):]) or ".", exist_ok=True)
     logging.getLogger("flask_appbuilder").setLevel(logging.WARNING)
@@ -39,6 +40,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=os.path.join(config_module.BASE_DIR, "migrations"))
 
     with app.app_context():
+        _sqlite_busy_timeout(app)
         appbuilder.init_app(app, db.session)
         from app import views
 
@@ -53,4 +55,85 @@ def create_app(overrides: dict | None = None) -> Flask:
     cli.init_app(app)
     formatting.init_app(app)
     errors.init_app(app)
+    _security_headers(app)
     return app
+
+
+def _database_timeouts(app):
+    """A database that does not answer ends in a 503 within seconds, not in a
+    hung worker: connect timeout (PostgreSQL), statement timeout (PostgreSQL)
+    or lock wait (SQLite ``timeout``/``busy_timeout``)."""
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    connect_s = int(app.config.get("DB_CONNECT_TIMEOUT") or 0)
+    statement_ms = int(app.config.get("DB_STATEMENT_TIMEOUT_MS") or 0)
+    if _cli_command() not in (None, "run"):
+        statement_ms = 0  # `flask db upgrade`, `flask backup …`: long statements are expected
+    app.config["DB_STATEMENT_TIMEOUT_MS"] = statement_ms
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    connect_args = dict(options.get("connect_args") or {})
+    if url.startswith("postgresql"):
+        if connect_s:
+            connect_args.setdefault("connect_timeout", connect_s)
+        if statement_ms:
+            extra = f"-c statement_timeout={statement_ms} -c lock_timeout={statement_ms}"
+            connect_args["options"] = (connect_args.get("options", "") + " " + extra).strip()
+        options.setdefault("pool_timeout", max(connect_s, 1) if connect_s else 30)
+    elif url.startswith("sqlite") and statement_ms:
+        connect_args.setdefault("timeout", statement_ms / 1000)
+    options["connect_args"] = connect_args
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+def _cli_command():
+    """The `flask <command>` being run, if any (None under gunicorn or tests)."""
+    import click
+
+    ctx = click.get_current_context(silent=True)
+    while ctx is not None and ctx.parent is not None:
+        ctx = ctx.parent
+    return getattr(ctx, "invoked_subcommand", None) if ctx is not None else None
+
+
+def _sqlite_busy_timeout(app):
+    """app/core/db.py sets a fixed busy_timeout on every SQLite connection;
+    the configured lock wait wins (registered after it)."""
+    from sqlalchemy import event
+
+    statement_ms = int(app.config.get("DB_STATEMENT_TIMEOUT_MS") or 0)
+    engine = db.engine
+    if engine.dialect.name != "sqlite" or not statement_ms:
+        return
+
+    @event.listens_for(engine, "connect")
+    def _busy(dbapi_connection, record):  # pragma: no cover - glue
+        dbapi_connection.execute(f"PRAGMA busy_timeout={int(statement_ms)}")
+
+
+# Content-Security-Policy: everything from this origin, nothing remote.
+# 'unsafe-inline' for scripts and styles: Flask-AppBuilder's templates (and a
+# few of ours) carry inline <script> blocks, inline handlers and style="" attributes.
+CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+       "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
+       "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+DOWNLOAD_TYPES = ("application/pdf", "text/csv", "application/vnd.openxmlformats",
+                  "application/octet-stream", "application/zip", "image/")
+
+
+def _security_headers(app):
+    @app.after_request
+    def headers(response):
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        from flask import request
+
+        if not request.path.startswith("/static") and (
+            "Content-Disposition" in response.headers
+            or (response.mimetype or "").startswith(DOWNLOAD_TYPES)
+        ):
+            response.headers["Cache-Control"] = "no-store"
+            response.headers.pop("Expires", None)
+            response.headers.pop("ETag", None)
+            response.headers.pop("Last-Modified", None)
+        return response

@@ -298,7 +298,17 @@ def test_xlsx_export(clients):
 
 # --- attachments --------------------------------------------------------------------
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+def _one_page_pdf():
+    """A real PDF: attachments must parse, not just start with %PDF-."""
+    from pypdf import PdfWriter
+
+    writer, buf = PdfWriter(), io.BytesIO()
+    writer.add_blank_page(72, 72)
+    writer.write(buf)
+    return buf.getvalue()
+
+
+PDF_BYTES = _one_page_pdf()
 
 
 def test_attachments_checked_by_content_and_downloads_audited(clients, app):

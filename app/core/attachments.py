@@ -1,6 +1,8 @@
 """Files attached to any register record (scans, photos, PDFs).
 
-The type is decided from the content (magic bytes), never from the name;
+The type is decided from the content (magic bytes) and the content must
+parse as that type (pypdf opens the PDF, Pillow decodes the image), never from
+the name; downloads carry the detected type's extension;
 files live outside the web root under generated names; downloads go through
 the register's permission check and are audited.
 """
@@ -57,6 +59,45 @@ def sniff(head: bytes):
     return None
 
 
+def content_is_valid(mime: str, data: bytes) -> bool:
+    """Parse what is accepted: the PDF must open and have a page, an image
+    must decode as the type its magic bytes claim. A file that only starts
+    like one (e.g. ``%PDF-`` followed by HTML) is refused."""
+    import io
+    import logging
+    import warnings
+
+    try:
+        if mime == "application/pdf":
+            from pypdf import PdfReader
+
+            logging.getLogger("pypdf").setLevel(logging.ERROR)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                reader = PdfReader(io.BytesIO(data), strict=False)
+                return len(reader.pages) > 0 and reader.pages[0] is not None
+        from PIL import Image
+
+        expected = {"image/png": "PNG", "image/jpeg": "JPEG", "image/tiff": "TIFF"}[mime]
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                if image.format != expected:
+                    return False
+                image.verify()
+            with Image.open(io.BytesIO(data)) as image:
+                image.load()  # verify() does not decode the pixels
+        return True
+    except Exception:  # noqa: BLE001 - anything that does not parse is refused
+        return False
+
+
+def download_name(att) -> str:
+    """The shown name with the extension of the detected type (never .html)."""
+    stem = os.path.splitext(safe_filename(att.filename))[0] or "dosya"
+    return stem + ALLOWED.get(att.mime, (None, ".bin"))[1]
+
+
 def safe_filename(name: str) -> str:
     name = os.path.basename((name or "").replace("\\", "/"))
     name = re.sub(r"[\x00-\x1f<>:\"/\\|?*]", "_", name).strip(" .")
@@ -81,6 +122,9 @@ def save_upload(record, storage):
     mime = sniff(data[:16])
     if mime is None:
         raise AttachmentError(f"Dosya türü kabul edilmiyor; yalnızca {TYPE_NAMES} yüklenebilir.")
+    if not content_is_valid(mime, data):
+        raise AttachmentError(f"Dosya bozuk ya da türü içeriğiyle uyuşmuyor; yalnızca açılabilen {TYPE_NAMES} "
+                              "dosyaları yüklenebilir.")
     stored = uuid.uuid4().hex + ALLOWED[mime][1]
     with open(os.path.join(storage_dir(), stored), "wb") as fh:
         fh.write(data)
@@ -103,7 +147,11 @@ def send_attachment(record, attachment_id):
     if not os.path.isfile(path):
         abort(404)
     audit.record(record.__tablename__, record.id, "download", att.filename)
-    return send_file(path, mimetype=att.mime, as_attachment=True, download_name=att.filename)
+    response = send_file(path, mimetype=att.mime, as_attachment=True, download_name=download_name(att),
+                         conditional=False, etag=False, max_age=0)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def delete_files_of(record):

@@ -8,6 +8,9 @@
 """
 from __future__ import annotations
 
+import re
+from decimal import Decimal
+
 from markupsafe import Markup, escape
 from wtforms import Field
 from wtforms.fields import DateField, DateTimeField, DateTimeLocalField, TimeField
@@ -46,10 +49,12 @@ class AjaxSelectField(Field):
     def process_formdata(self, valuelist):
         self.data = None
         if valuelist and valuelist[0]:
-            raw = valuelist[0]
-            if not str(raw).isdigit():
+            from app.core.guards import parse_pk
+
+            pk = parse_pk(valuelist[0])
+            if pk is None:
                 raise ValueError("Geçersiz seçim.")
-            self.data = db.session.get(self.model, int(raw))
+            self.data = db.session.get(self.model, pk)
             if self.data is None:
                 raise ValueError("Seçilen kayıt bulunamadı.")
 
@@ -152,4 +157,86 @@ def turkish_decimals(form_cls):
         field_class = getattr(unbound, "field_class", None)
         if isinstance(field_class, type) and issubclass(field_class, DecimalField):
             unbound.field_class = TurkishDecimalField
+    return form_cls
+
+
+# --- hardening: control characters and the database's limits ---------------
+# C0 controls except tab, newline and carriage return, DEL and C1 controls:
+# invisible, meaningless in a register, and a NUL breaks PostgreSQL and XLSX.
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def strip_control_chars(value):
+    if isinstance(value, str):
+        return CONTROL_CHARS.sub("", value)
+    return value
+
+
+def text_inputs_clean(form_cls):
+    """Every text input of a register form drops control characters on input."""
+    from wtforms import StringField
+
+    for name in dir(form_cls):
+        unbound = getattr(form_cls, name, None)
+        field_class = getattr(unbound, "field_class", None)
+        if isinstance(field_class, type) and issubclass(field_class, StringField):
+            filters = tuple(unbound.kwargs.get("filters") or ())
+            if strip_control_chars not in filters:
+                unbound.kwargs["filters"] = (strip_control_chars,) + filters
+    return form_cls
+
+
+INTEGER_LIMITS = {"SmallInteger": 2**15 - 1, "Integer": 2**31 - 1, "BigInteger": 2**63 - 1}
+
+
+class _WithinColumn:
+    """Refuses a number the column cannot hold, in Turkish, before the database."""
+
+    def __init__(self, maximum, message):
+        self.maximum, self.message = maximum, message
+
+    def __call__(self, form, field):
+        value = field.data
+        if value is None or isinstance(value, bool):
+            return
+        try:
+            too_big = abs(value) >= self.maximum if isinstance(self.maximum, Decimal) else abs(value) > self.maximum
+        except TypeError:
+            return
+        if too_big:
+            from wtforms.validators import StopValidation
+
+            raise StopValidation(self.message)
+
+
+def database_limits(form_cls, model):
+    """Integer ranges and Numeric precision taken from the column types."""
+    from sqlalchemy import Float, Integer, Numeric
+    from sqlalchemy.orm import ColumnProperty
+
+    mapper = getattr(model, "__mapper__", None)
+    if mapper is None:
+        return form_cls
+    for name in dir(form_cls):
+        unbound = getattr(form_cls, name, None)
+        if getattr(unbound, "field_class", None) is None:
+            continue
+        prop = mapper.attrs.get(name) if name in mapper.attrs else None
+        if not isinstance(prop, ColumnProperty) or len(prop.columns) != 1:
+            continue
+        col_type = prop.columns[0].type
+        limit = message = None
+        if isinstance(col_type, Integer):
+            kind = next((k for k in INTEGER_LIMITS if type(col_type).__name__ == k), "Integer")
+            limit = INTEGER_LIMITS[kind]
+            message = f"Sayı çok büyük (en fazla {limit:,}).".replace(",", ".")
+        elif isinstance(col_type, Numeric) and not isinstance(col_type, Float) and col_type.precision:
+            digits = col_type.precision - (col_type.scale or 0)
+            limit = Decimal(10) ** digits
+            message = f"Sayı çok büyük: virgülden önce en fazla {digits} basamak girilebilir."
+        if limit is not None:
+            validators = list(unbound.kwargs.get("validators") or [])
+            if not any(isinstance(v, _WithinColumn) for v in validators):
+                validators.append(_WithinColumn(limit, message))
+            unbound.kwargs["validators"] = validators
     return form_cls

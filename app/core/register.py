@@ -214,6 +214,18 @@ LIST_ENDPOINTS = {"list", "export_csv", "export_xlsx", "list_pdf"}
 class RegisterInterface(SQLAInterface):
     filter_converter_class = TurkishFilterConverter
 
+    def add(self, item, commit=True):
+        from app.core.saveerrors import saving
+
+        with saving(self.session):
+            return super().add(item, commit)
+
+    def edit(self, item, commit=True):
+        from app.core.saveerrors import saving
+
+        with saving(self.session):
+            return super().edit(item, commit)
+
     def apply_order_by(self, query, order_column, order_direction, aliases_mapping=None,
                        bypass_many_to_many=False, add_pk=False):
         if order_column and "." not in order_column and (
@@ -355,6 +367,9 @@ class RegisterView(ModelView):
         if self.read_only:
             self.base_permissions = [p for p in self.base_permissions if p in READ_ONLY_PERMISSIONS]
         self._add_turkish_formatters()
+        from app.core.saveerrors import guard_hooks
+
+        guard_hooks(self)  # database errors in pre_add/pre_update: Turkish, not raw
 
     def _add_turkish_formatters(self):
         formatters = dict(self.formatters_columns or {})
@@ -397,6 +412,7 @@ class RegisterView(ModelView):
             optional_checkboxes(form_cls)
             turkish_decimals(form_cls)
             choice_fields(form_cls, choices)
+            self._harden_form(form_cls)
         self.add_form = self._validating(self.add_form, editing=False)
         self.edit_form = self._validating(self.edit_form, editing=True)
 
@@ -437,6 +453,23 @@ class RegisterView(ModelView):
             return False
         return True
 
+    # -- hardening: database limits, control characters, save errors --------
+    def _harden_form(self, form_cls):
+        from app.core.fields import database_limits, text_inputs_clean
+
+        text_inputs_clean(form_cls)
+        database_limits(form_cls, self.datamodel.obj)
+
+    def _add(self):
+        from app.core.saveerrors import guarded_save
+
+        return guarded_save(self, super()._add, editing=False)
+
+    def _edit(self, pk):
+        from app.core.saveerrors import guarded_save
+
+        return guarded_save(self, lambda: super(RegisterView, self)._edit(pk), editing=True, pk=pk)
+
     def prefill_form(self, form, pk):
         record = self.datamodel.get(pk)
         if record is not None and "record_version" in form._fields:
@@ -452,6 +485,10 @@ class RegisterView(ModelView):
 
     # -- helpers -----------------------------------------------------------
     def _record_or_404(self, pk):
+        from app.core.guards import parse_pk
+
+        if parse_pk(pk) is None:
+            abort(404)
         item = self.datamodel.get(pk)
         if item is None:
             abort(404)

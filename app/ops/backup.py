@@ -510,7 +510,7 @@ def _place(src, target_dir, name):
     os.replace(tmp, os.path.join(target_dir, name))
 
 
-def _restore_files(work, manifest, leftovers):
+def _restore_files(work, manifest, leftovers, logo_names=()):
     upload, data_dir = current_app.config["UPLOAD_DIR"], current_app.config["DATA_DIR"]
     os.makedirs(upload, exist_ok=True)
     os.makedirs(data_dir, exist_ok=True)
@@ -527,6 +527,25 @@ def _restore_files(work, manifest, leftovers):
             os.makedirs(os.path.join(leftovers, "uploads"), exist_ok=True)
             shutil.move(path, os.path.join(leftovers, "uploads", name))
             moved.append(name)
+    moved += _restore_logo(manifest, data_dir, leftovers, logo_names)
+    return moved
+
+
+def _restore_logo(manifest, data_dir, leftovers, logo_names):
+    """The logo must match the backup: a logo the backup does not hold (uploaded
+    after it, or under another name) is set aside with the other leftovers."""
+    kept = {e["path"].split("/", 1)[1] for e in manifest["files"] if e["path"].startswith("data/")}
+    names = set(LOGO_NAMES) | set(logo_names or ())
+    configured = _configured_logo()  # the restored database's setting
+    if configured and _safe_name(configured):
+        names.add(configured)
+    moved = []
+    for name in sorted(names - kept):
+        path = os.path.join(data_dir, name)
+        if os.path.isfile(path):
+            os.makedirs(os.path.join(leftovers, "data"), exist_ok=True)
+            shutil.move(path, os.path.join(leftovers, "data", name))
+            moved.append("data/" + name)
     return moved
 
 
@@ -560,6 +579,7 @@ def restore_backup(path, confirm=None):
         # verified: from here on the installation changes
         leftovers = os.path.join(data_dir, f"restore-{dt.datetime.now():%Y%m%d-%H%M%S}")
         lost = _save_lost_audit(manifest, leftovers)
+        current_logo = _configured_logo()  # the logo setting before the restore
         db.session.remove()
         db.engine.dispose()  # pg_restore --clean must not wait on our own pooled connections
         if dialect == "sqlite":
@@ -567,7 +587,8 @@ def restore_backup(path, confirm=None):
         else:
             _restore_postgresql(dump)
         db.engine.dispose()
-        moved = _restore_files(work, manifest, leftovers)
+        moved = _restore_files(work, manifest, leftovers,
+                               [current_logo] if current_logo and _safe_name(current_logo) else [])
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
