@@ -2,14 +2,20 @@
 
 * Permissions are resolved with one query per request and kept on ``g``.
 * The user and their roles are loaded with one query.
-* Failed logins are audited; after LOGIN_LOCKOUT_ATTEMPTS failures the
-  account is locked for LOGIN_LOCKOUT_MINUTES (also audited).
+* Sessions are server-side records checked on that same query
+  (``sessions.py``): logout, password change/reset, deactivation and role
+  change end them; idle timeout and absolute lifetime.
+* Failed logins are audited and counted in the shared database
+  (``limits.py``): per address (429) and per account (lockout after
+  LOGIN_LOCKOUT_ATTEMPTS failures within LOGIN_LOCKOUT_MINUTES, audited).
+  Successful logins are not counted. FAB's JSON login API is off unless
+  ``API_ENABLED``, and then limited alike.
+* Who may change users and roles, and the audit of it: ``guards.py``.
 * Logout is POST-only (a link cannot log anybody out).
 * FAB's user statistics chart (it loads Google's chart loader) is removed.
 """
 from __future__ import annotations
 
-import datetime as dt
 
 from flask import current_app, flash, g, redirect, request
 from flask_appbuilder.security.sqla.manager import SecurityManager as FabSecurityManager
@@ -18,10 +24,14 @@ from flask_appbuilder.security.views import AuthDBView
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.utils.base import get_safe_redirect
 from flask_login import logout_user
-from sqlalchemy import select
+from flask_appbuilder.security.api import SecurityApi
+from sqlalchemy import and_, select
 from sqlalchemy.orm import joinedload
 
 from app.core import audit
+from app.security import limits, sessions
+from app.security.models import UserAccount, UserSession
+from app.security.words import person
 
 
 class OzkAuthDBView(AuthDBView):
@@ -29,6 +39,12 @@ class OzkAuthDBView(AuthDBView):
 
     @expose("/logout/", methods=["POST"])
     def logout(self):
+        user = g.user if getattr(g, "user", None) is not None and g.user.is_authenticated else None
+        sid = sessions.current_sid()
+        if user is not None:
+            if sid:
+                sessions.revoke_sid(sid, "logout")
+            audit.record("ab_user", user.id, "logout", f"Çıkış: {person(user)} ({user.username})")
         return super().logout()
 
     @expose("/login/", methods=["GET", "POST"])
@@ -44,6 +60,17 @@ def _without_download(view_cls):
                 {"exclude_route_methods": set(view_cls.exclude_route_methods) | {"download"}})
 
 
+class OzkSecurityApi(SecurityApi):
+    """FAB's JSON login, when an API is enabled (``API_ENABLED``): same
+    lockout and per-address failure limit as the form (see limits.py)."""
+
+
+class NoSecurityApi(SecurityApi):
+    """No API is enabled: FAB's ``/api/v1/security/login`` and ``/refresh``
+    do not exist (FAB adds them even with FAB_ADD_SECURITY_API=False)."""
+    exclude_route_methods = {"login", "refresh"}
+
+
 class SecurityManager(FabSecurityManager):
     authdbview = OzkAuthDBView
     userstatschartview = None
@@ -54,19 +81,39 @@ class SecurityManager(FabSecurityManager):
     viewmenumodelview = _without_download(FabSecurityManager.viewmenumodelview)
     permissionviewmodelview = _without_download(FabSecurityManager.permissionviewmodelview)
 
-    # -- one query for the user and their roles ---------------------------
+    def register_views(self):
+        self.security_api = OzkSecurityApi if current_app.config.get("API_ENABLED") else NoSecurityApi
+        super().register_views()
+
+    @property
+    def is_auth_limited(self) -> bool:
+        # FAB's limiter counted successful logins too, per process; limits.py replaces it
+        return False
+
+    # -- one query for the user, their roles, their session and flags ---------
     def load_user(self, pk):
         try:
             pk = int(pk)
         except (TypeError, ValueError):
             return None
-        user = self.session.execute(
-            select(User).options(joinedload(User.roles), joinedload(User.groups))
+        sid = sessions.current_sid() or ""
+        row = self.session.execute(
+            select(User, UserSession.sid, UserSession.created_at, UserSession.revoked_at,
+                   UserAccount.must_change_password)
+            .outerjoin(UserSession, and_(UserSession.sid == sid, UserSession.user_id == User.id))
+            .outerjoin(UserAccount, UserAccount.user_id == User.id)
+            .options(joinedload(User.roles), joinedload(User.groups))
             .where(User.id == pk)
-        ).unique().scalar_one_or_none()
-        if user and user.is_active:
-            return user
-        return None
+        ).unique().one_or_none()
+        if row is None:
+            return None
+        user, found_sid, created_at, revoked_at, must_change = row
+        if not user.is_active:
+            return None
+        if not sessions.session_valid(created_at, revoked_at, found_sid is not None):
+            return None
+        user._ozk_must_change = bool(must_change)
+        return user
 
     # -- permissions: one query per request --------------------------------
     def _permissions_for(self, roles):
@@ -115,23 +162,17 @@ class SecurityManager(FabSecurityManager):
     # -- login hardening -----------------------------------------------------
     def auth_user_db(self, username, password):
         user = self.find_user(username=username) if username else None
-        attempts = current_app.config.get("LOGIN_LOCKOUT_ATTEMPTS", 5)
-        minutes = current_app.config.get("LOGIN_LOCKOUT_MINUTES", 15)
-        if user is not None and (user.fail_login_count or 0) >= attempts:
-            last = user.changed_on or dt.datetime.now()
-            if dt.datetime.now() - last < dt.timedelta(minutes=minutes):
-                audit.record("ab_user", user.id, "lockout", f"Kilitli hesaba giriş denemesi: {username}")
-                g._ozk_locked = True
-                return None
+        if limits.account_locked(username):
+            audit.record("ab_user", user.id if user else None, "lockout",
+                         f"Kilitli hesaba giriş denemesi: {str(username)[:80]}")
+            g._ozk_locked = True
+            return None
         result = super().auth_user_db(username, password)
         if result is None:
+            limits.record_failure(username)
             audit.record("ab_user", user.id if user else None, "login_failed",
                          f"Başarısız giriş: {str(username)[:80]}")
         else:
+            limits.clear_account(username)
             audit.record("ab_user", result.id, "login", f"Giriş: {result.username}")
         return result
-
-    def update_user_auth_stat(self, user, success=True):
-        if not success:
-            user.changed_on = dt.datetime.now()
-        super().update_user_auth_stat(user, success)
