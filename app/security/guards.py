@@ -137,18 +137,14 @@ def _role_changes(session):
 
 
 # --- the rules ------------------------------------------------------------------
-@event.listens_for(Session, "before_flush")
-def _enforce(session, flush_context, instances):
-    actor = _actor()
-    if actor is None:
-        return  # the system (CLI, setup) or the login itself
+def _check(actor, user_changes, role_changes):
     from app.extensions import appbuilder
 
     admin = _admin_name()
     actor_roles = appbuilder.sm.get_user_roles(actor)
     actor_admin = admin in _names(actor_roles)
     actor_role_ids = {r.id for r in actor_roles}
-    for kind, user, before, after, fields in _user_changes(session):
+    for kind, user, before, after, fields in user_changes:
         own = user.id is not None and user.id == actor.id
         roles_changed = _names(before) != _names(after)
         if own and roles_changed:
@@ -165,7 +161,7 @@ def _enforce(session, flush_context, instances):
             if "password" in fields:
                 raise SecurityRuleError("Admin kullanıcılarının parolasını yalnızca Admin sıfırlayabilir.")
             raise SecurityRuleError("Admin kullanıcılarını yalnızca Admin değiştirebilir veya silebilir.")
-    for kind, role, old_name, added, removed in _role_changes(session):
+    for kind, role, old_name, added, removed in role_changes:
         if actor_admin:
             continue
         if old_name == admin or role.name == admin:
@@ -173,6 +169,71 @@ def _enforce(session, flush_context, instances):
         if kind != "new" and role.id in actor_role_ids:
             raise SecurityRuleError("Sahip olduğunuz bir rolün yetkilerini veya adını değiştiremezsiniz; "
                                     "başka bir yetkili yapmalıdır.")
+
+
+@event.listens_for(Session, "before_flush")
+def _enforce(session, flush_context, instances):
+    """The rules on every flush: no path around them."""
+    actor = _actor()
+    if actor is None:
+        return  # the system (CLI, setup) or the login itself
+    _check(actor, _user_changes(session), _role_changes(session))
+
+
+def check_item(item, kind):
+    """The same rules for one item before FAB saves it (the screens' pre_add /
+    pre_update / pre_delete hooks), so the refusal is a Turkish message on the
+    form; on refusal the session is rolled back."""
+    from app.extensions import db
+
+    actor = _actor()
+    if actor is None:
+        return
+    users, roles = [], []
+    if isinstance(item, User):
+        if kind == "new":
+            users.append(("new", item, [], _effective_roles(list(item.roles), list(item.groups))))
+        elif kind == "deleted":
+            users.append(("deleted", item, _before_after_roles(item)[0], []))
+        else:
+            before, after = _before_after_roles(item)
+            users.append(("dirty", item, before, after))
+        users = [u + (_field_changes(item) if kind == "dirty" else {},) for u in users]
+    elif isinstance(item, Role):
+        state = inspect(item)
+        ph, nh = _hist(state, "permissions"), _hist(state, "name")
+        old_name = nh.deleted[0] if nh.deleted else item.name
+        roles.append((kind, item, old_name, list(ph.added or ()), list(ph.deleted or ())))
+    try:
+        _check(actor, users, roles)
+    except SecurityRuleError:
+        db.session.rollback()
+        raise
+
+
+class GuardedViewMixin:
+    """pre_add / pre_update / pre_delete hooks for FAB's user and role screens."""
+
+    def pre_add(self, item):
+        check_item(item, "new")
+        super().pre_add(item)
+
+    def pre_update(self, item):
+        check_item(item, "dirty")
+        super().pre_update(item)
+
+    def pre_delete(self, item):
+        check_item(item, "deleted")
+        super().pre_delete(item)
+
+
+def check_password_reset(user):
+    """Before FAB's reset_password (whose update_user swallows errors)."""
+    actor = _actor()
+    if actor is None or user is None:
+        return
+    roles = _effective_roles(list(user.roles), list(user.groups))
+    _check(actor, [("dirty", user, roles, roles, {"password": (None, "x")})], [])
 
 
 # --- the audit trail --------------------------------------------------------------
@@ -208,7 +269,12 @@ def _entries_for_user(conn, kind, user, before, after, fields, actor, actor_role
         rows.append(audit._row(audit.new_entry("ab_user", user.id, action, summary, changes)))
 
     if kind == "new":
-        add("user_create", f"{who} {target} ({user.username}) kullanıcısını oluşturdu; roller: {W.role_names(after)}",
+        forced = ""
+        if actor is not None:  # the password was chosen by somebody else: changed at the first login
+            _set_must_change(conn, user.id, True)
+            forced = "; ilk girişte parolasını değiştirecek"
+        add("user_create", f"{who} {target} ({user.username}) kullanıcısını oluşturdu; "
+                           f"roller: {W.role_names(after)}{forced}",
             {"username": [None, user.username], "ad soyad": [None, target], "e-posta": [None, user.email],
              "roller": [None, sorted(_names(after))], "etkin": [None, bool(user.active)]})
         for role in after:
@@ -243,13 +309,14 @@ def _entries_for_user(conn, kind, user, before, after, fields, actor, actor_role
         else:
             add("user_deactivate", f"{who} {target} kullanıcısını pasifleştirdi", {"etkin": [True, False]})
             end_reason = "deactivated"
-    keep = None
+    keep, renew = None, False
     if "password" in fields:
         own = actor is not None and actor.id == user.id
         if own:
             add("password_change", f"{target} kendi parolasını değiştirdi")
             _set_must_change(conn, user.id, False)
-            keep, end_reason = sessions.current_sid(), end_reason or "password_change"
+            end_reason = end_reason or "password_change"
+            renew = True
         else:
             add("password_reset", f"{who} {W.genitive(target)} parolasını sıfırladı; "
                                   "ilk girişte yeni parola belirlemesi istenecek",
@@ -266,6 +333,10 @@ def _entries_for_user(conn, kind, user, before, after, fields, actor, actor_role
             add("session_revoked", f"{W.genitive(target)} {ended} açık oturumu kapatıldı "
                                    f"({reasons.get(end_reason, end_reason)})",
                 {"oturum": [ended, 0], "sebep": [None, reasons.get(end_reason, end_reason)]})
+    if renew and has_request_context():
+        from app.security import limits as _limits
+
+        sessions.start(user, _limits.client_ip(), connection=conn)
     return rows
 
 

@@ -30,6 +30,7 @@ from sqlalchemy.orm import joinedload
 
 from app.core import audit
 from app.security import limits, sessions
+from app.security.guards import GuardedViewMixin, check_password_reset
 from app.security.models import UserAccount, UserSession
 from app.security.words import person
 
@@ -52,11 +53,13 @@ class OzkAuthDBView(AuthDBView):
         return super().login()
 
 
-def _without_download(view_cls):
+def _without_download(view_cls, guarded=False):
     """FAB's security views expose /download/<file> reading UPLOAD_FOLDER; we
     have no such uploads, so the route is dropped (same class name, so the
-    permission names stay the same)."""
-    return type(view_cls.__name__, (view_cls,),
+    permission names stay the same). ``guarded``: user and role screens check
+    guards.py's rules before saving (a Turkish message on the form)."""
+    bases = (GuardedViewMixin, view_cls) if guarded else (view_cls,)
+    return type(view_cls.__name__, bases,
                 {"exclude_route_methods": set(view_cls.exclude_route_methods) | {"download"}})
 
 
@@ -74,9 +77,9 @@ class NoSecurityApi(SecurityApi):
 class SecurityManager(FabSecurityManager):
     authdbview = OzkAuthDBView
     userstatschartview = None
-    userdbmodelview = _without_download(FabSecurityManager.userdbmodelview)
-    rolemodelview = _without_download(FabSecurityManager.rolemodelview)
-    groupmodelview = _without_download(FabSecurityManager.groupmodelview)
+    userdbmodelview = _without_download(FabSecurityManager.userdbmodelview, guarded=True)
+    rolemodelview = _without_download(FabSecurityManager.rolemodelview, guarded=True)
+    groupmodelview = _without_download(FabSecurityManager.groupmodelview, guarded=True)
     permissionmodelview = _without_download(FabSecurityManager.permissionmodelview)
     viewmenumodelview = _without_download(FabSecurityManager.viewmenumodelview)
     permissionviewmodelview = _without_download(FabSecurityManager.permissionviewmodelview)
@@ -84,6 +87,15 @@ class SecurityManager(FabSecurityManager):
     def register_views(self):
         self.security_api = OzkSecurityApi if current_app.config.get("API_ENABLED") else NoSecurityApi
         super().register_views()
+
+    def reset_password(self, userid, password):
+        user = self.get_user_by_id(userid)
+        if user is None:
+            from flask import abort
+
+            abort(404)
+        check_password_reset(user)
+        return super().reset_password(userid, password)
 
     @property
     def is_auth_limited(self) -> bool:

@@ -29,18 +29,26 @@ def current_sid():
     return session.get(SID_KEY) if has_request_context() else None
 
 
-def start(user, ip=None):
-    """Called when a user logs in (flask_login's user_logged_in signal)."""
+def start(user, ip=None, connection=None):
+    """Called when a user logs in (flask_login's user_logged_in signal), and
+    after the user's own password change (a new session id for this browser;
+    every older one, a copied cookie included, is revoked)."""
+    if connection is not None:
+        return _start(connection, user, ip)
+    with db.engine.begin() as conn:
+        return _start(conn, user, ip)
+
+
+def _start(conn, user, ip):
     sid = secrets.token_urlsafe(32)
     now = dt.datetime.now()
     max_age = dt.timedelta(hours=current_app.config.get("SESSION_MAX_HOURS", 12))
-    with db.engine.begin() as conn:
-        conn.execute(UserSession.__table__.insert(), [
-            {"sid": sid, "user_id": user.id, "created_at": now, "ip": ip, "revoked_at": None,
-             "revoked_reason": None}])
-        # prune this user's rows nobody can use any more
-        conn.execute(delete(UserSession.__table__).where(and_(
-            UserSession.user_id == user.id, UserSession.created_at < now - max_age - dt.timedelta(days=1))))
+    conn.execute(UserSession.__table__.insert(), [
+        {"sid": sid, "user_id": user.id, "created_at": now, "ip": ip, "revoked_at": None,
+         "revoked_reason": None}])
+    # prune this user's rows nobody can use any more
+    conn.execute(delete(UserSession.__table__).where(and_(
+        UserSession.user_id == user.id, UserSession.created_at < now - max_age - dt.timedelta(days=1))))
     session[SID_KEY] = sid
     session[SEEN_KEY] = time.time()
     return sid
