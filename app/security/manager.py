@@ -178,6 +178,7 @@ class SecurityManager(FabSecurityManager):
             audit.record("ab_user", user.id if user else None, "lockout",
                          f"Kilitli hesaba giriş denemesi: {str(username)[:80]}")
             g._ozk_locked = True
+            limits.record_failure(None)  # counts for the address, does not prolong the lock
             return None
         result = super().auth_user_db(username, password)
         if result is None:
