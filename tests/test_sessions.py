@@ -43,6 +43,7 @@ def test_logout_ends_the_copied_cookie(app):
     uid, _name, client, copy = _user_and_copy(app)
     assert client.post("/logout/").status_code == 302
     assert _sent_to_login(copy)
+    assert "Oturumunuz sona erdi" in copy.get("/login/").data.decode()
     assert entries(app, "ab_user", uid, "logout")
 
 
@@ -91,6 +92,7 @@ def test_idle_timeout(app):
     with client.session_transaction() as sess:
         sess[SEEN_KEY] = time.time() - (app.config["SESSION_IDLE_MINUTES"] * 60 + 5)
     assert _sent_to_login(client)
+    assert "Uzun süre işlem yapılmadığı için oturumunuz kapandı" in client.get("/login/").data.decode()
     # and a session that was merely used recently stays
     _uid, _name, fresh, _c = _user_and_copy(app)
     with fresh.session_transaction() as sess:
@@ -139,3 +141,15 @@ def test_created_user_changes_the_password_chosen_by_it_at_first_login(app):
     client = login_client(app, "zeynep13")
     resp = client.get("/contactview/list/")
     assert resp.status_code == 302 and "/resetmypassword/form" in resp.headers["Location"]
+
+
+def test_password_forms_render_whether_csrf_was_on_first_or_not(app):
+    """The forced change page is the first page of a user whose password was
+    reset; FAB cached the form's columns (csrf_token included) on first render."""
+    client = login_client(app, make_user(app)[1])
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        assert client.get("/resetmypassword/form").status_code == 200
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    assert client.get("/resetmypassword/form").status_code == 200

@@ -415,8 +415,16 @@ def init_app(app):
     @app.before_request
     def _must_change_password():
         user = getattr(g, "user", None)
-        if user is None or not getattr(user, "is_authenticated", False) \
-                or not getattr(user, "_ozk_must_change", False):
+        authenticated = user is not None and getattr(user, "is_authenticated", False)
+        ended = g.pop("_ozk_session_ended", None)
+        if ended and not authenticated:
+            from flask import session as cookie
+
+            cookie.pop("_user_id", None)
+            cookie.pop(sessions.SID_KEY, None)
+            flash("Oturumunuz sona erdi; lütfen yeniden giriş yapın." if ended != "idle" else
+                  "Uzun süre işlem yapılmadığı için oturumunuz kapandı; lütfen yeniden giriş yapın.", "warning")
+        if not authenticated or not getattr(user, "_ozk_must_change", False):
             return None
         if request.endpoint in MUST_CHANGE_ALLOWED or request.endpoint is None:
             return None

@@ -63,6 +63,13 @@ def _without_download(view_cls, guarded=False):
                 {"exclude_route_methods": set(view_cls.exclude_route_methods) | {"download"}})
 
 
+def _password_form(view_cls):
+    """FAB's (reset) password forms cache their column list on first render,
+    csrf_token included when CSRF was on; list the two fields instead (the CSRF
+    token is rendered by hidden_tag anyway). Same class name, same permissions."""
+    return type(view_cls.__name__, (view_cls,), {"form_columns": ["password", "conf_password"]})
+
+
 class OzkSecurityApi(SecurityApi):
     """FAB's JSON login, when an API is enabled (``API_ENABLED``): same
     lockout and per-address failure limit as the form (see limits.py)."""
@@ -83,6 +90,8 @@ class SecurityManager(FabSecurityManager):
     permissionmodelview = _without_download(FabSecurityManager.permissionmodelview)
     viewmenumodelview = _without_download(FabSecurityManager.viewmenumodelview)
     permissionviewmodelview = _without_download(FabSecurityManager.permissionviewmodelview)
+    resetmypasswordview = _password_form(FabSecurityManager.resetmypasswordview)
+    resetpasswordview = _password_form(FabSecurityManager.resetpasswordview)
 
     def register_views(self):
         self.security_api = OzkSecurityApi if current_app.config.get("API_ENABLED") else NoSecurityApi
