@@ -153,3 +153,20 @@ print(codes)
     assert codes[:5] == [200] * 5, out.stdout + out.stderr[-2000:]
     assert codes[5:8] == [401, 401, 401], codes
     assert codes[8:11] == [401, 401, 401] and codes[11] == 429, codes
+
+
+def test_unlock_clears_the_lockout_and_is_audited(app):
+    from secutil import entries
+
+    from app.extensions import appbuilder
+    from app.security.guards import unlock
+
+    uid, name = make_user(app, first="Ayşe", last="Kaya")
+    for _ in range(app.config["LOGIN_LOCKOUT_ATTEMPTS"]):
+        _post(app, name, "yanlis", _address())
+    assert "/login" in _post(app, name, PASSWORD, _address()).headers["Location"]
+    with app.test_request_context():
+        assert unlock(appbuilder.sm.get_user_by_id(uid)) == app.config["LOGIN_LOCKOUT_ATTEMPTS"]
+        db.session.remove()
+    assert _ok(_post(app, name, PASSWORD, _address()))
+    assert entries(app, "ab_user", uid, "unlock")[-1][1] == "Sistem Ayşe Kaya'nın hesap kilidini açtı"

@@ -108,8 +108,12 @@ def _user_changes(session):
             out.append(("new", obj, before, after, {}))
     for obj in list(session.dirty):
         if isinstance(obj, User) and obj not in session.deleted:
-            before, after = _before_after_roles(obj)
             fields = _field_changes(obj)
+            state = inspect(obj)
+            if not fields and not _hist(state, "roles").has_changes() \
+                    and not _hist(state, "groups").has_changes():
+                continue  # e.g. the login counters
+            before, after = _before_after_roles(obj)
             if fields or _names(before) != _names(after):
                 out.append(("dirty", obj, before, after, fields))
     for obj in list(session.deleted):
@@ -440,3 +444,17 @@ def init_app(app):
         if not back or not back.startswith(request.host_url):
             back = url_for("UserDBModelView.list") if "UserDBModelView.list" in app.view_functions else "/"
         return redirect(back)
+
+
+def unlock(user):
+    """Clear a locked account's failed logins (for a screen's "unlock" button);
+    audited as ``unlock``. Returns how many failures stopped counting."""
+    from app.extensions import appbuilder
+    from app.security import limits
+
+    cleared = limits.clear_account(user.username)
+    actor = _actor()
+    who = W.actor_words(actor, appbuilder.sm.get_user_roles(actor) if actor is not None else None)
+    audit.record("ab_user", user.id, "unlock", f"{who} {W.genitive(W.person(user))} hesap kilidini açtı",
+                 {"başarısız giriş": [cleared, 0]})
+    return cleared
