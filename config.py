@@ -52,6 +52,14 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     LOGIN_LOCKOUT_ATTEMPTS = int(os.environ.get("LOGIN_LOCKOUT_ATTEMPTS", "5"))
     LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
+    # AUTH_RATE_LIMIT counts *failed* logins per client address, in the database
+    # every worker and instance shares (app/security/limits.py); the address is
+    # the socket's unless PROXY_COUNT reverse proxies are trusted for X-Forwarded-For.
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+    # FAB's JSON login (/api/v1/security/login) exists only with an API enabled.
+    API_ENABLED = _bool("API_ENABLED", False)
+    SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+    SESSION_MAX_HOURS = int(os.environ.get("SESSION_MAX_HOURS", "12"))
 
     # --- language ---------------------------------------------------------
     BABEL_DEFAULT_LOCALE = "tr"

@@ -13,6 +13,22 @@ from app.extensions import appbuilder, db, migrate
 csrf = CSRFProtect()
 
 
+class ProxyFixFromConfig:
+    """werkzeug's ProxyFix with the hop count read from ``PROXY_COUNT`` (default
+    0: ``X-Forwarded-For`` is ignored and the socket address is the client)."""
+
+    def __init__(self, app, wsgi_app):
+        self.app, self.wsgi_app = app, wsgi_app
+
+    def __call__(self, environ, start_response):
+        hops = int(self.app.config.get("PROXY_COUNT") or 0)
+        if hops > 0:
+            from werkzeug.middleware.proxy_fix import ProxyFix
+
+            return ProxyFix(self.wsgi_app, x_for=hops, x_proto=hops)(environ, start_response)
+        return self.wsgi_app(environ, start_response)
+
+
 def create_app(overrides: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=os.path.join(config_module.BASE_DIR, "instance"))
     app.config.from_object(config_module.Config)
@@ -51,6 +67,10 @@ def create_app(overrides: dict | None = None) -> Flask:
             refuse_demo_users(app)
 
     from app import cli, errors, formatting
+    from app.security import guards
+
+    guards.init_app(app)
+    app.wsgi_app = ProxyFixFromConfig(app, app.wsgi_app)
 
     cli.init_app(app)
     formatting.init_app(app)

@@ -29,6 +29,14 @@ ACTION_LABELS = {
     "export": _l("List exported"), "download": _l("File downloaded"), "attach": _l("File attached"),
     "read": _l("Record viewed"), "login": _l("Logged in"), "login_failed": _l("Failed login"),
     "lockout": _l("Login to a locked account"), "anonymize": _l("Personal data anonymised"),
+    # users, roles, sessions (app/security/guards.py)
+    "user_create": _l("User created"), "user_update": _l("User changed"), "user_delete": _l("User deleted"),
+    "role_grant": _l("Role granted"), "role_revoke": _l("Role removed"),
+    "user_activate": _l("User activated"), "user_deactivate": _l("User deactivated"),
+    "password_reset": _l("Password reset"), "password_change": _l("Password changed"),
+    "role_create": _l("Role created"), "role_update": _l("Role renamed"), "role_delete": _l("Role deleted"),
+    "role_permissions": _l("Role permissions changed"), "unlock": _l("Account unlocked"),
+    "logout": _l("Logged out"), "session_revoked": _l("Sessions ended"),
 }
 
 
@@ -87,9 +95,9 @@ def _who():
         user = getattr(g, "user", None)
         if user is not None and getattr(user, "is_authenticated", False):
             user_id, username = user.id, user.username
-        ip = request.headers.get("X-Forwarded-For", request.remote_addr) if request else None
-        if ip:
-            ip = ip.split(",")[0].strip()[:64]
+        # the socket address, or the client address ProxyFix took from the
+        # trusted hops (PROXY_COUNT); a client-sent X-Forwarded-For is never believed
+        ip = (request.remote_addr or "")[:64] or None
     else:
         username = getattr(g, "cli_user", None) if _has_g() else None
         username = username or "sistem"

@@ -2,14 +2,20 @@
 
 * Permissions are resolved with one query per request and kept on ``g``.
 * The user and their roles are loaded with one query.
-* Failed logins are audited; after LOGIN_LOCKOUT_ATTEMPTS failures the
-  account is locked for LOGIN_LOCKOUT_MINUTES (also audited).
+* Sessions are server-side records checked on that same query
+  (``sessions.py``): logout, password change/reset, deactivation and role
+  change end them; idle timeout and absolute lifetime.
+* Failed logins are audited and counted in the shared database
+  (``limits.py``): per address (429) and per account (lockout after
+  LOGIN_LOCKOUT_ATTEMPTS failures within LOGIN_LOCKOUT_MINUTES, audited).
+  Successful logins are not counted. FAB's JSON login API is off unless
+  ``API_ENABLED``, and then limited alike.
+* Who may change users and roles, and the audit of it: ``guards.py``.
 * Logout is POST-only (a link cannot log anybody out).
 * FAB's user statistics chart (it loads Google's chart loader) is removed.
 """
 from __future__ import annotations
 
-import datetime as dt
 
 from flask import current_app, flash, g, redirect, request
 from flask_appbuilder.security.sqla.manager import SecurityManager as FabSecurityManager
@@ -18,10 +24,15 @@ from flask_appbuilder.security.views import AuthDBView
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.utils.base import get_safe_redirect
 from flask_login import logout_user
-from sqlalchemy import select
+from flask_appbuilder.security.api import SecurityApi
+from sqlalchemy import and_, select
 from sqlalchemy.orm import joinedload
 
 from app.core import audit
+from app.security import limits, sessions
+from app.security.guards import GuardedViewMixin, check_password_reset
+from app.security.models import UserAccount, UserSession
+from app.security.words import person
 
 
 class OzkAuthDBView(AuthDBView):
@@ -29,6 +40,12 @@ class OzkAuthDBView(AuthDBView):
 
     @expose("/logout/", methods=["POST"])
     def logout(self):
+        user = g.user if getattr(g, "user", None) is not None and g.user.is_authenticated else None
+        sid = sessions.current_sid()
+        if user is not None:
+            if sid:
+                sessions.revoke_sid(sid, "logout")
+            audit.record("ab_user", user.id, "logout", f"Çıkış: {person(user)} ({user.username})")
         return super().logout()
 
     @expose("/login/", methods=["GET", "POST"])
@@ -36,37 +53,88 @@ class OzkAuthDBView(AuthDBView):
         return super().login()
 
 
-def _without_download(view_cls):
+def _without_download(view_cls, guarded=False):
     """FAB's security views expose /download/<file> reading UPLOAD_FOLDER; we
     have no such uploads, so the route is dropped (same class name, so the
-    permission names stay the same)."""
-    return type(view_cls.__name__, (view_cls,),
+    permission names stay the same). ``guarded``: user and role screens check
+    guards.py's rules before saving (a Turkish message on the form)."""
+    bases = (GuardedViewMixin, view_cls) if guarded else (view_cls,)
+    return type(view_cls.__name__, bases,
                 {"exclude_route_methods": set(view_cls.exclude_route_methods) | {"download"}})
+
+
+def _password_form(view_cls):
+    """FAB's (reset) password forms cache their column list on first render,
+    csrf_token included when CSRF was on; list the two fields instead (the CSRF
+    token is rendered by hidden_tag anyway). Same class name, same permissions."""
+    return type(view_cls.__name__, (view_cls,), {"form_columns": ["password", "conf_password"]})
+
+
+class OzkSecurityApi(SecurityApi):
+    """FAB's JSON login, when an API is enabled (``API_ENABLED``): same
+    lockout and per-address failure limit as the form (see limits.py)."""
+
+
+class NoSecurityApi(SecurityApi):
+    """No API is enabled: FAB's ``/api/v1/security/login`` and ``/refresh``
+    do not exist (FAB adds them even with FAB_ADD_SECURITY_API=False)."""
+    exclude_route_methods = {"login", "refresh"}
 
 
 class SecurityManager(FabSecurityManager):
     authdbview = OzkAuthDBView
     userstatschartview = None
-    userdbmodelview = _without_download(FabSecurityManager.userdbmodelview)
-    rolemodelview = _without_download(FabSecurityManager.rolemodelview)
-    groupmodelview = _without_download(FabSecurityManager.groupmodelview)
+    userdbmodelview = _without_download(FabSecurityManager.userdbmodelview, guarded=True)
+    rolemodelview = _without_download(FabSecurityManager.rolemodelview, guarded=True)
+    groupmodelview = _without_download(FabSecurityManager.groupmodelview, guarded=True)
     permissionmodelview = _without_download(FabSecurityManager.permissionmodelview)
     viewmenumodelview = _without_download(FabSecurityManager.viewmenumodelview)
     permissionviewmodelview = _without_download(FabSecurityManager.permissionviewmodelview)
+    resetmypasswordview = _password_form(FabSecurityManager.resetmypasswordview)
+    resetpasswordview = _password_form(FabSecurityManager.resetpasswordview)
 
-    # -- one query for the user and their roles ---------------------------
+    def register_views(self):
+        self.security_api = OzkSecurityApi if current_app.config.get("API_ENABLED") else NoSecurityApi
+        super().register_views()
+
+    def reset_password(self, userid, password):
+        user = self.get_user_by_id(userid)
+        if user is None:
+            from flask import abort
+
+            abort(404)
+        check_password_reset(user)
+        return super().reset_password(userid, password)
+
+    @property
+    def is_auth_limited(self) -> bool:
+        # FAB's limiter counted successful logins too, per process; limits.py replaces it
+        return False
+
+    # -- one query for the user, their roles, their session and flags ---------
     def load_user(self, pk):
         try:
             pk = int(pk)
         except (TypeError, ValueError):
             return None
-        user = self.session.execute(
-            select(User).options(joinedload(User.roles), joinedload(User.groups))
+        sid = sessions.current_sid() or ""
+        row = self.session.execute(
+            select(User, UserSession.sid, UserSession.created_at, UserSession.revoked_at,
+                   UserAccount.must_change_password)
+            .outerjoin(UserSession, and_(UserSession.sid == sid, UserSession.user_id == User.id))
+            .outerjoin(UserAccount, UserAccount.user_id == User.id)
+            .options(joinedload(User.roles), joinedload(User.groups))
             .where(User.id == pk)
-        ).unique().scalar_one_or_none()
-        if user and user.is_active:
-            return user
-        return None
+        ).unique().one_or_none()
+        if row is None:
+            return None
+        user, found_sid, created_at, revoked_at, must_change = row
+        if not user.is_active:
+            return None
+        if not sessions.session_valid(created_at, revoked_at, found_sid is not None):
+            return None
+        user._ozk_must_change = bool(must_change)
+        return user
 
     # -- permissions: one query per request --------------------------------
     def _permissions_for(self, roles):
@@ -115,23 +183,18 @@ class SecurityManager(FabSecurityManager):
     # -- login hardening -----------------------------------------------------
     def auth_user_db(self, username, password):
         user = self.find_user(username=username) if username else None
-        attempts = current_app.config.get("LOGIN_LOCKOUT_ATTEMPTS", 5)
-        minutes = current_app.config.get("LOGIN_LOCKOUT_MINUTES", 15)
-        if user is not None and (user.fail_login_count or 0) >= attempts:
-            last = user.changed_on or dt.datetime.now()
-            if dt.datetime.now() - last < dt.timedelta(minutes=minutes):
-                audit.record("ab_user", user.id, "lockout", f"Kilitli hesaba giriş denemesi: {username}")
-                g._ozk_locked = True
-                return None
+        if limits.account_locked(username):
+            audit.record("ab_user", user.id if user else None, "lockout",
+                         f"Kilitli hesaba giriş denemesi: {str(username)[:80]}")
+            g._ozk_locked = True
+            limits.record_failure(None)  # counts for the address, does not prolong the lock
+            return None
         result = super().auth_user_db(username, password)
         if result is None:
+            limits.record_failure(username)
             audit.record("ab_user", user.id if user else None, "login_failed",
                          f"Başarısız giriş: {str(username)[:80]}")
         else:
+            limits.clear_account(username)
             audit.record("ab_user", result.id, "login", f"Giriş: {result.username}")
         return result
-
-    def update_user_auth_stat(self, user, success=True):
-        if not success:
-            user.changed_on = dt.datetime.now()
-        super().update_user_auth_stat(user, success)
