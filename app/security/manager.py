@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.core import audit
+from app.security import views as it_views
 
 
 class OzkAuthDBView(AuthDBView):
@@ -47,8 +48,8 @@ def _without_download(view_cls):
 class SecurityManager(FabSecurityManager):
     authdbview = OzkAuthDBView
     userstatschartview = None
-    userdbmodelview = _without_download(FabSecurityManager.userdbmodelview)
-    rolemodelview = _without_download(FabSecurityManager.rolemodelview)
+    userdbmodelview = it_views.UserDBModelView    # Turkish users screen, unlock
+    rolemodelview = it_views.RoleModelView        # permission grid
     groupmodelview = _without_download(FabSecurityManager.groupmodelview)
     permissionmodelview = _without_download(FabSecurityManager.permissionmodelview)
     viewmenumodelview = _without_download(FabSecurityManager.viewmenumodelview)
