@@ -19,7 +19,10 @@ from flask_appbuilder.security.views import UserDBModelView as FabUserDBModelVie
 from flask_appbuilder.widgets import ListWidget
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from wtforms.validators import ValidationError
+from flask_appbuilder.fieldwidgets import BS3PasswordFieldWidget
+from flask_appbuilder.validators import PasswordComplexityValidator
+from wtforms import PasswordField, validators
+from wtforms.validators import EqualTo, ValidationError
 
 from app.core import audit, turkish
 from app.extensions import db
@@ -165,6 +168,18 @@ class UserDBModelView(FabUserDBModelView):
                    "password", "conf_password"]
     edit_columns = ["first_name", "last_name", "username", "active", "email", "roles"]
     validators_columns = {"roles": [_roles_required]}
+    add_form_extra_fields = {
+        "password": PasswordField(
+            _l("Password"), widget=BS3PasswordFieldWidget(),
+            description=_l("At least 10 characters: two capital letters, three lower case letters, "
+                           "two digits and a symbol (e.g. !)."),
+            validators=[validators.DataRequired(), PasswordComplexityValidator()]),
+        "conf_password": PasswordField(
+            _l("Password (again)"), widget=BS3PasswordFieldWidget(),
+            description=_l("Type the same password again."),
+            validators=[validators.DataRequired(),
+                        EqualTo("password", message="Parolalar aynı değil.")]),
+    }
     formatters_columns = {
         "active": _yes_no,
         "roles": _role_names,
@@ -427,10 +442,6 @@ class RoleModelView(FabRoleModelView):
     def pre_update(self, item):
         if is_product_role(item.name):
             raise ValueError("Ürünle gelen rolün adı değiştirilemez.")
-
-    def post_add(self, item):
-        audit.record("ab_role", item.id, "role_create",
-                     f"{full_name(g.user)} ({g.user.username}) {item.name} rolünü oluşturdu")
 
     def _grid(self, role):
         held = {(pv.permission.name, pv.view_menu.name) for pv in role.permissions}
