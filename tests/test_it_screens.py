@@ -365,7 +365,15 @@ def test_doc_generator_lists_every_view_and_all_of_admin(app):
     assert rows["SecurityEventsView"] == ["—", "list", "list", "list", "list"]
 
 
-# -- in a browser ------------------------------------------------------------------
+def test_own_user_information_page(clients):
+    page_text = text_of(clients["memur"].get("/users/userinfo/"))
+    for word in ("Kullanıcı bilgilerim", "Ayşe", "Memur", "Bilgilerimi düzenle", "Parolamı değiştir"):
+        assert word in page_text, word
+    assert "True" not in page_text and "Kilidi aç" not in page_text and "Başarısız deneme" not in page_text
+    assert clients["memur"].get("/resetmypassword/form").status_code == 200
+
+
+# -- in a browser (last: its live server keeps CSRF on until the module ends) --
 
 
 @pytest.mark.browser
@@ -401,3 +409,4 @@ def test_browser_grid_tick_save_and_the_cell_changes_over_http(app, page, client
     with app.app_context():
         assert ("can_add", "VehicleView") not in role_permission_pairs(R.AUDITOR)
         db.session.remove()
+

@@ -16,7 +16,7 @@ from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_appbuilder.security.sqla.models import Permission, PermissionView, Role, User, ViewMenu
 from flask_appbuilder.security.views import RoleModelView as FabRoleModelView
 from flask_appbuilder.security.views import UserDBModelView as FabUserDBModelView
-from flask_appbuilder.widgets import ListWidget
+from flask_appbuilder.widgets import ListWidget, ShowWidget
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from flask_appbuilder.fieldwidgets import BS3PasswordFieldWidget
@@ -117,10 +117,15 @@ def _roles_required(form, field):
 # ---------------------------------------------------------------------------
 
 
+class UserShowWidget(ShowWidget):
+    template = "security/user_show_widget.html"
+
+
 class UserDBModelView(FabUserDBModelView):
     """Users, in Turkish: Evet/Hayır, role names, last login, failed attempts,
     lock state and an unlock button. Groups only appear once a group exists."""
 
+    show_widget = UserShowWidget
     exclude_route_methods = set(FabUserDBModelView.exclude_route_methods) | {"download"}
     show_template = "security/user_show.html"
 
@@ -147,7 +152,7 @@ class UserDBModelView(FabUserDBModelView):
         "password": _l("At least 10 characters: two capital letters, three lower case letters, two digits and a symbol (e.g. !)."),
         "conf_password": _l("Type the same password again."),
         "active": _l("Remove the tick when the person leaves: the user can no longer log in, "
-                     "but their name stays on the records they kept. Users are never deleted."),
+                     "but their name stays on the records they kept. Deactivate rather than delete."),
         "email": _l("The person's work e-mail address."),
         "roles": _l("What the user may do: each role is a set of permissions (see Roles)."),
         "groups": _l("Groups give their roles to every member."),
@@ -164,6 +169,7 @@ class UserDBModelView(FabUserDBModelView):
         (_l("Logins"), {"fields": ["last_login", "login_count"]}),
     ]
     search_columns = ["first_name", "last_name", "username", "email", "active", "roles", "last_login"]
+    order_columns = ["first_name", "last_name", "username", "active", "last_login", "fail_login_count"]
     add_columns = ["first_name", "last_name", "username", "active", "email", "roles",
                    "password", "conf_password"]
     edit_columns = ["first_name", "last_name", "username", "active", "email", "roles"]
@@ -210,6 +216,10 @@ class UserDBModelView(FabUserDBModelView):
                          page=None, page_size=None, widgets=None, **kwargs):
         widgets = widgets or {}
         page_size = page_size or self.page_size
+        if order_column not in self.order_columns:   # a hand-made ?_oc_=… is ignored, not a 500
+            order_column, order_direction = "", ""
+        elif order_direction not in ("asc", "desc"):
+            order_direction = "asc"
         if not order_column and self.base_order:
             order_column, order_direction = self.base_order
         joined = filters.get_joined_filters(self._base_filters)
@@ -432,6 +442,13 @@ class RoleModelView(FabRoleModelView):
         # FAB's "copy role" list action: its routes are dropped with the actions
         self.actions.pop("copyrole", None)
         self.base_permissions = [p for p in self.base_permissions if p != "copyrole"]
+
+    def _get_list_widget(self, filters, actions=None, order_column="", order_direction="", **kwargs):
+        if order_column not in self.order_columns:   # a hand-made ?_oc_=… is ignored, not a 500
+            order_column, order_direction = "", ""
+        elif order_direction not in ("asc", "desc"):
+            order_direction = "asc"
+        return super()._get_list_widget(filters, actions, order_column, order_direction, **kwargs)
 
     def pre_delete(self, item):
         if is_product_role(item.name):
@@ -659,16 +676,35 @@ class SecurityEventsView(BaseView):
     @staticmethod
     def _row(entry, users, roles):
         actor = users.get(entry.user_id)
+        target = users.get(entry.record_id) if entry.register == "ab_user" else None
+        if actor is None and entry.action in LOGIN_SENTENCES:
+            actor = target    # a login is recorded before anybody is logged in
         actor_text = f"{full_name(actor)} ({actor.username})" if actor else (entry.username or "—")
         label = str(SECURITY_ACTIONS.get(entry.action) or audit.ACTION_LABELS.get(entry.action, entry.action))
-        if entry.summary:
+        if entry.action in LOGIN_SENTENCES and target is not None:
+            sentence = LOGIN_SENTENCES[entry.action].format(f"{full_name(target)} ({target.username})")
+        elif entry.summary:
             sentence = entry.summary
         else:
-            target = ""
-            if entry.register == "ab_user" and entry.record_id in users:
-                target = full_name(users[entry.record_id])
+            about = ""
+            if target is not None:
+                about = full_name(target)
             elif entry.register == "ab_role" and entry.record_id in roles:
-                target = f"{roles[entry.record_id].name} rolü"
-            sentence = f"{actor_text}: {label}" + (f" — {target}" if target else "")
+                about = f"{roles[entry.record_id].name} rolü"
+            sentence = f"{actor_text}: {label}" + (f" — {about}" if about else "")
         return {"at": turkish.format_date(entry.at), "actor": actor_text, "action": label,
                 "sentence": sentence, "ip": entry.ip or ""}
+
+
+LOGIN_SENTENCES = {
+    "login": "{} giriş yaptı",
+    "logout": "{} çıkış yaptı",
+    "login_failed": "{} hesabına yanlış parolayla giriş denendi",
+    "lockout": "{} hesabı kilitliyken giriş denendi",
+}
+
+
+# FAB's own menu labels for its security views, said the way the office says
+# them (the app catalog overrides FAB's; listed here so extraction keeps them).
+FAB_MENU_LABELS = (_l("List Users"), _l("List Roles"), _l("List Groups"), _l("Base Permissions"),
+                   _l("Views/Menus"), _l("Permission on Views/Menus"), _l("Reset Password Form"))
