@@ -321,6 +321,22 @@ def test_security_events_in_words_with_filters(app, clients):
     assert bad.status_code == 200 and "Başlangıç tarihi anlaşılamadı" in text_of(bad)
 
 
+def test_security_events_page_through(app, clients):
+    from app.core import audit
+
+    with app.app_context():
+        for i in range(60):
+            audit.record("ab_role", None, "role_update", f"Sayfalama denemesi {i}")
+        db.session.remove()
+    view = clients["mudur"]
+    first = view.get("/securityevents/list/?action=role_update").data.decode()
+    assert "Sayfalama denemesi 59" in first and "Sayfalama denemesi 5<" not in first
+    assert "page=1" in first
+    second = text_of(view.get("/securityevents/list/?action=role_update&page=1"))
+    assert "Sayfalama denemesi 5 " in second or second.rstrip().endswith("Sayfalama denemesi 5")
+    assert view.get("/securityevents/list/?page=9999").status_code == 200
+
+
 def test_security_events_escape_what_users_typed(app, clients):
     app.test_client().post("/login/", data={"username": "<b>kotu</b>", "password": "x"})
     body = clients["admin"].get("/securityevents/list/?action=login_failed").data.decode()
