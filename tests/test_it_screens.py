@@ -306,14 +306,14 @@ def test_security_events_in_words_with_filters(app, clients):
     assert "Kayıt oluşturuldu" not in page_text
 
     only_unlock = text_of(view.get("/securityevents/list/?action=unlock"))
-    assert "kilidini" in only_unlock and "Başarısız giriş:" not in only_unlock
+    assert "(kilitacilacak) kullanıcısının" in only_unlock and "Başarısız giriş:" not in only_unlock
     with app.app_context():
         it_id = appbuilder.sm.find_user(username="bilgiislem").id
         db.session.remove()
     by_user = text_of(view.get(f"/securityevents/list/?user={it_id}&action=unlock"))
-    assert "kilidini" in by_user
+    assert "(kilitacilacak) kullanıcısının" in by_user
     today = dt.date.today()
-    assert "kilidini" in text_of(view.get(f"/securityevents/list/?action=unlock&from={today}&to={today}"))
+    assert "(kilitacilacak) kullanıcısının" in text_of(view.get(f"/securityevents/list/?action=unlock&from={today}&to={today}"))
     future = today + dt.timedelta(days=3)
     assert "Bu süzgeçlere uyan güvenlik olayı yok" in text_of(
         view.get(f"/securityevents/list/?from={future}"))
