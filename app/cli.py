@@ -194,8 +194,8 @@ def permission_matrix_markdown():
              "Memur holds `approve` only to act under an active proxy (vekâlet); "
              "the approval rule refuses it otherwise.", "",
              "Admin holds every permission of every view (`setup` gives it all of them). "
-             "Actions without `can_` (e.g. `resetpasswords`, `copyrole`) are FAB's list/show "
-             "actions. Roles may be changed on the role grid (Güvenlik → Roller); "
+             "Actions without `can_` (e.g. `resetpasswords`) are FAB's list/show "
+             "actions. Roles may be changed on the role grid (Güvenlik → Roller ve yetkiler); "
              "`flask ozelkalem setup` puts the product roles back as defined here.", "",
              "| view | " + " | ".join(roles) + " |",
              "|---|" + "---|" * len(roles)]
