@@ -48,9 +48,21 @@ def _menu_names_for(role):
 
 
 def role_permission_pairs(role):
+    """Every (permission, view) row a role holds after ``setup``; Admin holds all."""
     from app.core.register import REGISTRY
 
     pairs = set()
+    if role == R.ADMIN:
+        for baseview in appbuilder.baseviews:
+            for perm in baseview.base_permissions or []:
+                pairs.add((perm, baseview.__class__.__name__))
+        for item in appbuilder.menu.get_list():
+            if item.name:
+                pairs.add(("menu_access", item.name))
+            for child in item.childs or []:
+                if child.name and child.name != "-":
+                    pairs.add(("menu_access", child.name))
+        return pairs
     for entry in REGISTRY:
         existing = set(_view_base_permissions(entry.name))
         for action in R.register_actions(role, entry.personal_data):
@@ -58,11 +70,26 @@ def role_permission_pairs(role):
             if perm in existing:
                 pairs.add((perm, entry.name))
     for view_name in set(R.OTHER_VIEWS) | set(R.SELF_SERVICE):
+        existing = set(_view_base_permissions(view_name))
         for action in R.view_actions(role, view_name):
-            pairs.add((f"can_{action}", view_name))
+            if f"can_{action}" in existing:   # e.g. FAB 5's list-only permission screens
+                pairs.add((f"can_{action}", view_name))
     for name in _menu_names_for(role):
         pairs.add(("menu_access", name))
     return pairs
+
+
+def _all_actions(view_name):
+    """Every action of a view as the matrix names it (``can_`` dropped)."""
+    return [p[4:] if p.startswith("can_") else p for p in _view_base_permissions(view_name)]
+
+
+def _other_view_names():
+    from app.core.register import REGISTRY
+
+    registers = {e.name for e in REGISTRY}
+    return [v.__class__.__name__ for v in appbuilder.baseviews
+            if v.base_permissions and v.__class__.__name__ not in registers]
 
 
 def _view_base_permissions(view_name):
@@ -157,7 +184,8 @@ def matrix_command():
 def permission_matrix_markdown():
     from app.core.register import REGISTRY
 
-    m = R.matrix(REGISTRY, lambda view, action: f"can_{action}" in _view_base_permissions(view))
+    m = R.matrix(REGISTRY, lambda view, action: f"can_{action}" in _view_base_permissions(view),
+                 other_views=_other_view_names(), all_actions=_all_actions)
     views = list(next(iter(m.values())).keys())
     roles = list(m.keys())
     lines = ["# Permission matrix", "",
@@ -165,6 +193,10 @@ def permission_matrix_markdown():
              "`tests/test_permission_matrix.py` requests every cell over HTTP.", "",
              "Memur holds `approve` only to act under an active proxy (vekâlet); "
              "the approval rule refuses it otherwise.", "",
+             "Admin holds every permission of every view (`setup` gives it all of them). "
+             "Actions without `can_` (e.g. `resetpasswords`) are FAB's list/show "
+             "actions. Roles may be changed on the role grid (Güvenlik → Roller ve yetkiler); "
+             "`flask ozelkalem setup` puts the product roles back as defined here.", "",
              "| view | " + " | ".join(roles) + " |",
              "|---|" + "---|" * len(roles)]
     personal = {e.name for e in REGISTRY if e.personal_data}

@@ -21,6 +21,11 @@ def add_views(appbuilder):
     cat_label, cat_icon = CATEGORIES["audit"]
     appbuilder.add_view(AuditLogView, "AuditLogView", label=_l("Audit log"), icon="fa-history",
                         category="audit", category_label=cat_label, category_icon=cat_icon)
+    from app.security.views import SecurityEventsView
+
+    appbuilder.add_view(SecurityEventsView, "SecurityEventsView", label=_l("Security events"),
+                        icon="fa-shield", category="audit", category_label=cat_label,
+                        category_icon=cat_icon)
     appbuilder.add_view_no_menu(VerifyView)
     cat_label, cat_icon = CATEGORIES["settings"]
     appbuilder.add_view(SettingsView, "SettingsView", label=_l("Office settings"), icon="fa-cog",

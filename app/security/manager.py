@@ -30,6 +30,7 @@ from sqlalchemy.orm import joinedload
 
 from app.core import audit
 from app.security import limits, sessions
+from app.security import views as it_views
 from app.security.guards import GuardedViewMixin, check_password_reset
 from app.security.models import UserAccount, UserSession
 from app.security.words import person
@@ -84,8 +85,10 @@ class NoSecurityApi(SecurityApi):
 class SecurityManager(FabSecurityManager):
     authdbview = OzkAuthDBView
     userstatschartview = None
-    userdbmodelview = _without_download(FabSecurityManager.userdbmodelview, guarded=True)
-    rolemodelview = _without_download(FabSecurityManager.rolemodelview, guarded=True)
+    # Turkish users screen with unlock, and the permission grid (views.py), both
+    # checked by guards.py's rules before saving
+    userdbmodelview = _without_download(it_views.UserDBModelView, guarded=True)
+    rolemodelview = _without_download(it_views.RoleModelView, guarded=True)
     groupmodelview = _without_download(FabSecurityManager.groupmodelview, guarded=True)
     permissionmodelview = _without_download(FabSecurityManager.permissionmodelview)
     viewmenumodelview = _without_download(FabSecurityManager.viewmenumodelview)

@@ -49,11 +49,17 @@ OTHER_VIEWS = {
     "VerifyView": {r: ["verify"] for r in [CLERK, DIRECTOR, IT, AUDITOR, ADMIN]},
     "UserDBModelView": {IT: ["list", "show", "add", "edit", "delete", "userinfo"]},
     "RoleModelView": {IT: ["list", "show", "add", "edit", "delete"]},
-    "PermissionModelView": {IT: ["list", "show"]},
-    "ViewMenuModelView": {IT: ["list", "show"]},
-    "PermissionViewModelView": {IT: ["list", "show"]},
+    # FAB 5's permission screens are list-only (no show page)
+    "PermissionModelView": {IT: ["list"]},
+    "ViewMenuModelView": {IT: ["list"]},
+    "PermissionViewModelView": {IT: ["list"]},
     "ResetPasswordView": {IT: ["this_form_get", "this_form_post"]},
+    # "Güvenlik olayları": logins, lockouts, user/role/permission changes
+    "SecurityEventsView": {DIRECTOR: ["list"], AUDITOR: ["list"], IT: ["list"], ADMIN: ["list"]},
 }
+
+# Admin is not listed here: it holds every permission of every view
+# (``flask ozelkalem setup`` gives it all of them) and the matrix says so.
 
 # Menu entries (menu_access) per role, by menu name.
 SECURITY_MENUS = ["Security", "List Users", "List Roles", "Base Permissions", "Views/Menus",
@@ -73,16 +79,26 @@ def view_actions(role: str, view_name: str) -> set[str]:
     return actions
 
 
-def matrix(registry, exists=lambda view_name, action: True):
+def matrix(registry, exists=lambda view_name, action: True, other_views=None, all_actions=None):
     """{role: {view_name: sorted actions}} over registers and other views;
-    ``exists`` filters out actions a register does not have (no PDF, no approval)."""
+    ``exists`` filters out actions a view does not have (no PDF, no approval,
+    FAB's list-only screens). ``other_views`` lists every non-register view
+    (default: those named here); ``all_actions(view)`` gives every action of a
+    view, which is what Admin holds."""
     result = {}
+    names = sorted(set(other_views or []) | set(OTHER_VIEWS) | set(SELF_SERVICE))
     for role in ROLES + [ADMIN]:
         rows = {}
         for entry in registry:
+            if role == ADMIN and all_actions is not None:
+                rows[entry.name] = sorted(all_actions(entry.name))
+                continue
             rows[entry.name] = sorted(a for a in register_actions(role, entry.personal_data)
                                       if exists(entry.name, a))
-        for view_name in sorted(set(OTHER_VIEWS) | set(SELF_SERVICE)):
-            rows[view_name] = sorted(view_actions(role, view_name))
+        for view_name in names:
+            if role == ADMIN and all_actions is not None:
+                rows[view_name] = sorted(all_actions(view_name))
+                continue
+            rows[view_name] = sorted(a for a in view_actions(role, view_name) if exists(view_name, a))
         result[role] = rows
     return result
