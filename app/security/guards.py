@@ -215,20 +215,33 @@ def check_item(item, kind):
         raise
 
 
+def _screen_rules(view, item, kind):
+    """A screen's own rules (``screen_rules(item, kind)`` on the view class, e.g.
+    "product roles can't be deleted"), raising ValueError with a Turkish message."""
+    rules = getattr(view, "screen_rules", None)
+    if rules is not None:
+        rules(item, kind)
+
+
 class GuardedViewMixin:
     """pre_add / pre_update / pre_delete hooks for FAB's user and role screens."""
 
+    # a screen's own rules (e.g. "product roles can't be deleted") speak first
     def pre_add(self, item):
+        _screen_rules(self, item, "new")
         check_item(item, "new")
         super().pre_add(item)
 
     def pre_update(self, item):
+        _screen_rules(self, item, "dirty")
         check_item(item, "dirty")
         super().pre_update(item)
 
     def pre_delete(self, item):
+        _screen_rules(self, item, "deleted")
         check_item(item, "deleted")
         super().pre_delete(item)
+
 
 
 def check_password_reset(user):
@@ -391,7 +404,10 @@ def _audit(session, flush_context):
     rows = []
     for kind, user, before, after, fields in users:
         rows += _entries_for_user(conn, kind, user, before, after, fields, actor, actor_roles)
+    screen_audited = session.info.get("ozk_role_audited") or ()
     for kind, role, old_name, added, removed in roles:
+        if kind == "dirty" and role.id in screen_audited:
+            continue  # the role grid wrote its own entry, in its own words
         rows += _entries_for_role(kind, role, old_name, added, removed, actor, actor_roles)
     if rows:
         conn.execute(audit.AuditEntry.__table__.insert(), rows)

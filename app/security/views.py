@@ -463,6 +463,13 @@ class RoleModelView(FabRoleModelView):
             order_direction = "asc"
         return super()._get_list_widget(filters, actions, order_column, order_direction, **kwargs)
 
+    def screen_rules(self, item, kind):
+        """Called before the security guards (guards.GuardedViewMixin)."""
+        if kind == "deleted":
+            RoleModelView.pre_delete(self, item)
+        elif kind == "dirty":
+            RoleModelView.pre_update(self, item)
+
     def pre_delete(self, item):
         if is_product_role(item.name):
             raise ValueError(f"{item.name} rolü ürünle gelir; silinemez.")
@@ -570,11 +577,15 @@ class RoleModelView(FabRoleModelView):
             role.permissions = pvs
             if renamed:
                 role.name = renamed[1]
+            # this screen writes its own entry (in grid words); guards.py still checks the rules
+            db.session.info["ozk_role_audited"] = {role.id}
             db.session.commit()
         except Exception:  # noqa: BLE001
             db.session.rollback()
             flash("Yetkiler kaydedilemedi; hiçbir değişiklik yapılmadı.", "danger")
             return redirect(url_for("RoleModelView.edit", pk=role.id))
+        finally:
+            db.session.info.pop("ozk_role_audited", None)
         parts = []
         if added:
             parts.append(f"{len(added)} yetki verdi")
@@ -585,8 +596,13 @@ class RoleModelView(FabRoleModelView):
             detail.append("Eklenen: " + "; ".join(labels[k] for k in added))
         if removed:
             detail.append("Kaldırılan: " + "; ".join(labels[k] for k in removed))
+        from app.security.guards import _personal_views
+
+        personal = _personal_views()
+        opens = " (kişisel veri içeren kayıtlara erişim açar)" if any(
+            view in personal and perm in ("can_list", "can_show") for perm, view in added) else ""
         actor = f"{full_name(g.user)} ({g.user.username})"
-        summary = f"{actor} {role.name} rolünün yetkilerini değiştirdi: " + ", ".join(parts)
+        summary = f"{actor} {role.name} rolünün yetkilerini değiştirdi{opens}: " + ", ".join(parts)
         if renamed:
             summary = f"{actor} {renamed[0]} rolünün adını {renamed[1]} yaptı" + (
                 ", " + ", ".join(parts) if parts else "")
