@@ -32,6 +32,11 @@ def _link_memur():
         return
     if db.session.query(Staff).filter(Staff.user_id == user.id).first() is None:
         ayse.user_id = user.id
+    director = db.session.query(User).filter_by(username="mudur").first()
+    ismail = _staff("İsmail Şahin")
+    if (director is not None and ismail is not None and ismail.user_id is None
+            and db.session.query(Staff).filter(Staff.user_id == director.id).first() is None):
+        ismail.user_id = director.id
 
 
 def _director_id():
@@ -162,7 +167,8 @@ def _leaves(today):
     rows = [
         Leave(staff=ismail, date_from=today + dt.timedelta(days=20), date_to=today + dt.timedelta(days=29),
               kind="yillik", substitute=seyma, is_director_proxy=True, mayor_consent=True,
-              consent_note="Başkanlık oluru, sayı E-12345678-903.02-145"),
+              consent_note="Başkanlık oluru, sayı E-12345678-903.02-145",
+              consent_date=today - dt.timedelta(days=3), consent_ref="E-12345678-903.02-145"),
         Leave(staff=mehmet, date_from=today - dt.timedelta(days=60), date_to=today - dt.timedelta(days=56),
               kind="yillik", substitute=cengiz),
         Leave(staff=ayse, date_from=today + dt.timedelta(days=45), date_to=today + dt.timedelta(days=46),
