@@ -148,7 +148,8 @@ def _handovers(today):
         return 0
     h = Handover(leaving_staff=oguz, successor=ayse, handover_date=today + dt.timedelta(days=7),
                  reason="gorev_degisikligi", drawn_up_by=ismail,
-                 notes="Protokol servisinden Kültür ve Sosyal İşler Müdürlüğüne görevlendirme.")
+                 notes="Protokol servisinden Kültür ve Sosyal İşler Müdürlüğüne görevlendirme.",
+                 keep_active_note="Geçici görevlendirme; kadrosu Özel Kalem Müdürlüğünde kalıyor.")
     db.session.add(h)
     db.session.flush()
     h.sync_custody_lines()
