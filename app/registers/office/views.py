@@ -319,7 +319,7 @@ class HandoverLineView(OfficeView):
     datamodel = RegisterInterface(HandoverLine)
     list_title = _l("Handover lines")
     show_title = add_title = edit_title = _l("Handover line")
-    list_columns = ["handover", "kind", "description", "serial", "status", "note"]
+    list_columns = ["handover", "kind", "description", "serial", "status", "note", "new_holder"]
     add_columns = edit_columns = ["handover", "kind", "description", "serial", "custody_item", "status",
                                   "note", "new_holder"]
     show_columns = add_columns + STAMPS
@@ -421,7 +421,8 @@ class HandoverView(OfficeView):
         ctx["extra"] = {"items": [
             {"no": n, "kind": LINE_KINDS.get(line.kind, line.kind), "description": line.description,
              "serial": line.serial, "status": LINE_STATUSES.get(line.status, line.status),
-             "note": line.note}
+             "note": "; ".join(filter(None, [line.note, f"Yeni zimmet sahibi: {line.new_holder.name}"
+                                              if line.new_holder is not None else None])) or None}
             for n, line in enumerate(item.lines, start=1)]}
         return ctx
 
