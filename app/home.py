@@ -28,10 +28,14 @@ class HomeView(IndexView):
             if items:
                 groups.append({"label": label, "icon": icon, "items": items})
         tasks = []
-        if sm.has_access("can_index", "ApprovalInboxView"):
+        from app.core import approval
+
+        is_approver = approval.approver_title(user) is not None
+        if is_approver and sm.has_access("can_index", "ApprovalInboxView"):
             from app.core.inbox import pending_count
 
             tasks.append(("Onayımı bekleyenler", url_for("ApprovalInboxView.index"), pending_count()))
+        submissions = None if is_approver else my_submissions(user, sm)
         if sm.has_access("can_list", "AuditLogView"):
             tasks.append(("Denetim kaydı", url_for("AuditLogView.list"), None))
         if sm.has_access("can_list", "UserDBModelView"):
@@ -40,4 +44,38 @@ class HomeView(IndexView):
             tasks.append(("Ayarlar", url_for("SettingsView.index"), None))
         roles = ", ".join(r.name for r in user.roles)
         return self.render_template(self.index_template, appbuilder=self.appbuilder,
-                                    groups=groups, tasks=tasks, roles=roles)
+                                    groups=groups, tasks=tasks, roles=roles, submissions=submissions)
+
+
+def my_submissions(user, sm, limit=20):
+    """"Onaya gönderdiklerim" for a person who does not approve: what they
+    submitted (awaiting approval), what came back rejected (with the reason)
+    and their drafts, across the registers they may open; None when they
+    submit nothing anywhere."""
+    from sqlalchemy import and_, or_
+
+    from app.core import approval
+    from app.core.inbox import approvable_entries
+    from app.extensions import db
+
+    entries = [e for e in approvable_entries()
+               if sm.has_access("can_list", e.name) and sm.has_access("can_submit", e.name)]
+    if not entries:
+        return None
+    groups = {approval.PENDING: [], approval.REJECTED: [], approval.DRAFT: []}
+    for entry in entries:
+        model = entry.model
+        mine = or_(model.created_by_id == user.id, model.submitted_by_id == user.id)
+        rows = (db.session.query(model)
+                .filter(model.archived.is_(False),
+                        or_(and_(model.state == approval.PENDING, model.submitted_by_id == user.id),
+                            and_(model.state == approval.REJECTED, mine),
+                            and_(model.state == approval.DRAFT, model.created_by_id == user.id)))
+                .order_by(model.updated_at.desc()).limit(limit).all())
+        for item in rows:
+            groups[item.state].append({"register": entry.label, "item": item,
+                                       "url": url_for(f"{entry.name}.show", pk=item.id)})
+    for rows in groups.values():
+        rows.sort(key=lambda r: r["item"].updated_at, reverse=True)
+        del rows[limit:]
+    return groups

@@ -283,3 +283,72 @@ def test_handover_approved_moves_custody_to_successor(page, app):
     with app.app_context():
         assert all(db.session.get(CustodyItem, i).holder.name == successor for i in items)
         db.session.remove()
+
+
+def test_clerk_submits_withdraws_resubmits_and_director_approves(page, app):
+    """Issue 11/13: a submitted record is locked; the clerk withdraws it to
+    Taslak, edits, submits again; the Müdür approves what was submitted.
+    Screenshots: the show page as Taslak, Onay Bekliyor, Onaylandı and the
+    clerk's home with "Onaya gönderdiklerim"."""
+    import datetime as dt
+
+    from app.extensions import db
+    from app.registers.office.models import Subscription
+
+    today = dt.date.today()
+    login(page, "memur")
+    page.goto(page.base + "/subscriptionview/add")
+    page.fill("#publication", "Tarih Dergisi (tarayıcı)")
+    page.fill("#publisher", "Kent Yayınları")
+    page.select_option("#kind", "dergi")
+    page.fill("#copies", "1")
+    page.fill("#start_date", today.isoformat())
+    page.fill("#end_date", "2034-06-30")  # far ahead: other tests' rows stay on the list's first page
+    page.fill("#cost", "450")
+    page.click(".container form[method=post] button[type=submit]:not(#ozk-logout)")
+    page.wait_for_load_state("networkidle")
+    with app.app_context():
+        pk = db.session.query(Subscription.id).filter_by(publication="Tarih Dergisi (tarayıcı)").scalar()
+        db.session.remove()
+    assert pk
+    page.goto(page.base + f"/subscriptionview/show/{pk}")
+    assert "Taslak" in page.inner_text("#ozk-state")
+    shot(page, "approval-show-taslak")
+    page.click("#ozk-submit")
+    page.wait_for_load_state("networkidle")
+    assert "Onay Bekliyor" in page.inner_text("#ozk-state")
+    assert page.locator("#ozk-withdraw").count() == 1 and page.locator("#ozk-submit").count() == 0
+    shot(page, "approval-show-onay-bekliyor")
+    # the list offers no edit pencil for it now
+    page.goto(page.base + "/subscriptionview/list/?q=tarih dergisi")
+    assert page.locator(f"a[href*='/subscriptionview/edit/{pk}']").count() == 0
+    page.goto(page.base + "/")
+    assert "Onaya gönderdiklerim" in page.inner_text("#ozk-my-submissions")
+    assert "Tarih Dergisi (tarayıcı)" in page.inner_text("#ozk-my-submissions")
+    shot(page, "approval-clerk-home")
+
+    page.goto(page.base + f"/subscriptionview/show/{pk}")
+    page.click("#ozk-withdraw")
+    page.wait_for_load_state("networkidle")
+    assert "Taslak" in page.inner_text("#ozk-state")
+    assert "geri çekildi" in page.content()
+    page.goto(page.base + f"/subscriptionview/edit/{pk}")
+    page.fill("#copies", "2")
+    page.click(".container form[method=post] button[type=submit]:not(#ozk-logout)")
+    page.wait_for_load_state("networkidle")
+    page.goto(page.base + f"/subscriptionview/show/{pk}")
+    page.click("#ozk-submit")
+    page.wait_for_load_state("networkidle")
+    assert "Onay Bekliyor" in page.inner_text("#ozk-state")
+    logout(page)
+
+    login(page, "mudur")
+    page.goto(page.base + f"/subscriptionview/show/{pk}")
+    page.click("#ozk-approve")
+    page.wait_for_load_state("networkidle")
+    assert "Onaylandı" in page.inner_text("#ozk-state")
+    shot(page, "approval-show-onaylandi")
+    with app.app_context():
+        sub = db.session.get(Subscription, pk)
+        assert sub.state == "approved" and sub.copies == 2 and sub.decided_as == "Müdür"
+        db.session.remove()

@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import threading
 from types import SimpleNamespace
 
@@ -436,8 +437,11 @@ def test_director_bulk_approves_from_the_inbox(clients, app):
     with app.app_context():
         assert {db.session.get(WreathOrder, i).state for i in ids} == {"pending"}
         db.session.remove()
-    resp = mudur.post("/approvals/bulk", data={"record": [f"WreathOrderView:{i}" for i in ids]},
-                      follow_redirects=True)
+    # each ticked row carries the version the approver saw in the inbox
+    tokens = [t for t in re.findall(r'value="(WreathOrderView:\d+:\d+)"', html)
+              if int(t.split(":")[1]) in ids]
+    assert len(tokens) == 2
+    resp = mudur.post("/approvals/bulk", data={"record": tokens}, follow_redirects=True)
     assert "2 kayıt onaylandı" in resp.data.decode()
     with app.app_context():
         rows = [db.session.get(WreathOrder, i) for i in ids]

@@ -88,9 +88,15 @@ def refused(app, client, view, model, data, message):
 def submit_and_approve(app, model, view, pk, creator, approver):
     assert creator.post(f"/{view}/submit/{pk}").status_code == 302
     assert get(app, model, id=pk).state == approval.PENDING
-    resp = approver.post(f"/{view}/approve/{pk}", data={"note": ""})
+    version = get(app, model, id=pk).version   # the version the approver saw (hidden field)
+    resp = approver.post(f"/{view}/approve/{pk}", data={"note": "", "version": str(version)})
     assert resp.status_code == 302
     return get(app, model, id=pk)
+
+
+def seen(app, model, pk):
+    """The hidden field an approve/reject form carries: the version the approver saw."""
+    return {"version": str(get(app, model, id=pk).version)}
 
 
 def archive(app, client, view, model, pk, marker):
@@ -260,7 +266,8 @@ def test_duty_slip_validation(app, clients):
 
     # a rejected slip no longer blocks
     assert memur.post(f"/dutyslipview/submit/{first.id}").status_code == 302
-    assert mudur.post(f"/dutyslipview/reject/{first.id}", data={"reason": "Tarih yanlış"}).status_code == 302
+    assert mudur.post(f"/dutyslipview/reject/{first.id}",
+                      data={"reason": "Tarih yanlış", **seen(app, DutySlip, first.id)}).status_code == 302
     assert get(app, DutySlip, id=first.id).state == approval.REJECTED
     add(memur, "dutyslipview", slip_form(app, day=day, plate="16 BK 4521", out="11:00", back="13:00",
                                          route="Yenişehir havalimanı"))
@@ -321,7 +328,8 @@ def test_handover_moves_custody_on_approval(app, clients):
     assert len(held) >= 2
 
     form = {"leaving_staff": seyma, "successor": oguz, "handover_date": TODAY.isoformat(),
-            "reason": "ayrilma", "drawn_up_by": staff_id(app, "İsmail Şahin"), "notes": "Emeklilik"}
+            "reason": "ayrilma", "drawn_up_by": staff_id(app, "İsmail Şahin"), "notes": "Emeklilik",
+            "keep_active_note": "Emeklilik onayı bekleniyor; personel kaydı açık kalır"}
     add(memur, "handoverview", form)
     ho = get(app, Handover, leaving_staff_id=seyma)
     assert re.fullmatch(r"DT-\d{4}-\d{4}", ho.number)
@@ -365,8 +373,13 @@ def test_handover_moves_custody_on_approval(app, clients):
     done = submit_and_approve(app, Handover, "handoverview", ho.id, memur, mudur)
     assert done.state == approval.APPROVED
     assert get(app, CustodyItem, id=disk.id).holder_id == oguz
+    # missing items do not silently stay with the leaving person: with only a note they
+    # go to nobody and the note is on the item (issue 11)
     others = [i for i in held if i != disk.id]
-    assert all(get(app, CustodyItem, id=i).holder_id == seyma for i in others)
+    for i in others:
+        missing = get(app, CustodyItem, id=i)
+        assert missing.holder_id is None and ho.number in missing.notes and "Bulunamadı" in missing.notes
+    assert get(app, Staff, id=seyma).active is True  # keep_active_note says why
     history = in_db(app, lambda: [(h.holder_id, h.to_date, h.note) for h in db.session.query(CustodyHistory)
                                   .filter_by(item_id=disk.id).order_by(CustodyHistory.id)])
     assert history[-2][0] == seyma and history[-2][1] == TODAY
@@ -375,7 +388,11 @@ def test_handover_moves_custody_on_approval(app, clients):
     # lines of an approved handover are locked
     some_line = next(iter(lines.values()))
     assert memur.get(f"/handoverlineview/edit/{some_line}").status_code == 302
-    archive(app, memur, "handoverview", Handover, ho.id, ho.number)
+    # an approved record is archived only by the Müdür, with a reason (issue 13)
+    memur.post(f"/handoverview/archive/{ho.id}")
+    assert get(app, Handover, id=ho.id).archived is False
+    mudur.post(f"/handoverview/archive/{ho.id}", data={"reason": "Kadro kaydı kapandı"})
+    assert get(app, Handover, id=ho.id).archived is True
 
 
 def test_handover_on_death_needs_unit_chief(app, clients):
@@ -436,6 +453,7 @@ def test_director_proxy(app, clients):
     form = {"staff": staff_id(app, "İsmail Şahin"), "date_from": (TODAY - dt.timedelta(days=1)).isoformat(),
             "date_to": (TODAY + dt.timedelta(days=2)).isoformat(), "kind": "yillik",
             "substitute": staff_id(app, "Ayşe Yılmaz"), "is_director_proxy": "y", "mayor_consent": "y",
+            "consent_date": (TODAY - dt.timedelta(days=3)).isoformat(), "consent_ref": "E-1234-903.02-77",
             "consent_note": "Başkanlık oluru", "notes": ""}
     add(memur, "leaveview", form)
     leave = get(app, Leave, staff_id=form["staff"], date_from=TODAY - dt.timedelta(days=1))
@@ -443,18 +461,27 @@ def test_director_proxy(app, clients):
         # still draft: no proxy yet
         assert memur.post(f"/dutyslipview/approve/{slip.id}").status_code == 302
         assert get(app, DutySlip, id=slip.id).state == approval.PENDING
-        submit_and_approve(app, Leave, "leaveview", leave.id, memur, mudur)
+        # the Müdür's own leave takes effect on the mayor's olur: its scan is attached
+        # before submission, and the approval is recorded as "Başkan Oluru"
+        assert memur.post(f"/leaveview/attachments/{leave.id}",
+                          data={"file": (io.BytesIO(b"%PDF-1.4\n%olur\n"), "olur.pdf")},
+                          content_type="multipart/form-data").status_code == 302
+        done = submit_and_approve(app, Leave, "leaveview", leave.id, memur, mudur)
+        assert done.state == approval.APPROVED and done.decided_as == "Başkan Oluru", done.state
+        assert "E-1234-903.02-77" in done.decision_note
 
         assert "GK-" in text(memur.get("/approvals/"))  # the proxy sees the inbox
         show = text(memur.get(f"/dutyslipview/show/{slip.id}"))
         assert "Müdür V." in show
-        assert memur.post(f"/dutyslipview/approve/{slip.id}").status_code == 302
+        assert memur.post(f"/dutyslipview/approve/{slip.id}",
+                          data=seen(app, DutySlip, slip.id)).status_code == 302
         done = get(app, DutySlip, id=slip.id)
         assert done.state == approval.APPROVED and done.decided_as == "Müdür V."
         assert "Onaylayan Müdür V." in pdf_text(memur.get(f"/dutyslipview/pdf/{slip.id}"))
     finally:
-        # end the proxy so other tests see the clerk without it
-        memur.post(f"/leaveview/archive/{leave.id}")
+        # end the proxy so other tests see the clerk without it (an approved record:
+        # only the Müdür archives it, with a reason)
+        mudur.post(f"/leaveview/archive/{leave.id}", data={"reason": "Test sonu: vekâlet bitti"})
     with app.app_context():
         from flask_appbuilder.security.sqla.models import User
 

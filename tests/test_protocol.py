@@ -265,7 +265,9 @@ def test_approval_flow(name, clients):
     assert fresh(model_of(spec), id=record.id)[0].state == "pending"
 
     # the Müdür approves; the record is then locked
-    resp = mudur.post(f"/{spec.view}/approve/{record.id}", follow_redirects=True)
+    version = fresh(model_of(spec), id=record.id)[0].version  # the version the approver saw
+    resp = mudur.post(f"/{spec.view}/approve/{record.id}", data={"version": str(version)},
+                      follow_redirects=True)
     assert "Kayıt onaylandı." in page(resp), problems(resp)
     approved = fresh(model_of(spec), id=record.id)[0]
     assert approved.state == "approved" and approved.decided_as == "Müdür"
@@ -290,7 +292,9 @@ def test_nobody_approves_own_record(clients, monkeypatch):
     memur.post(f"/{spec.view}/submit/{mine.id}")
     resp = memur.post(f"/{spec.view}/approve/{mine.id}", follow_redirects=True)
     assert "kendi hazırladığı kaydı onaylayamaz" in page(resp)
-    resp = memur.post(f"/{spec.view}/approve/{own.id}", follow_redirects=True)
+    resp = memur.post(f"/{spec.view}/approve/{own.id}",
+                      data={"version": str(fresh(model_of(spec), id=own.id)[0].version)},
+                      follow_redirects=True)
     assert "Kayıt onaylandı." in page(resp)
     assert fresh(model_of(spec), id=own.id)[0].decided_as == "Müdür V."
 

@@ -1,7 +1,10 @@
 """Approval by the Müdür: states, transitions and proxy (vekâlet).
 
 Taslak → Onay Bekliyor → Onaylandı | Reddedildi (reason required); İptal.
-A rejected record may be corrected and submitted again. Only the Müdür, or a
+A rejected record may be corrected and submitted again. A pending record is
+locked for everybody; the submitter withdraws it to Taslak to change it. A
+decision carries the version the approver saw and is refused if the record
+moved since; nobody decides on a record whose content they changed. Only the Müdür, or a
 person holding an active proxy for the Müdür on that date, decides; nobody
 decides on a record they created; the Müdür may reopen an approved record
 with a reason.
@@ -63,7 +66,33 @@ class Approvable:
 
     @property
     def is_locked(self):
-        return self.state in (APPROVED, CANCELLED)
+        """Submitted, approved and cancelled records are read-only for
+        everybody (a pending record is withdrawn to Taslak to be edited)."""
+        return self.state in (PENDING, APPROVED, CANCELLED)
+
+    def locked_message(self):
+        if self.state == PENDING:
+            return ("Onay bekleyen kayıt değiştirilemez. Değiştirmek için önce kaydı onaydan geri "
+                    "çekin (Taslağa geri çek).")
+        if self.state == CANCELLED:
+            return "İptal edilmiş kayıt değiştirilemez."
+        return "Onaylanmış kayıt değiştirilemez. Müdür gerekçe yazarak yeniden açabilir."
+
+    # -- hooks a register may override ------------------------------------
+    def approval_problems(self) -> list:
+        """Business rules that must hold before submission and approval
+        (Turkish messages); e.g. every open handover line says what happens."""
+        return []
+
+    def check_approver(self, user, title):
+        """Register-specific rule on who decides; returns the title the
+        decision is recorded with, or raises ApprovalError."""
+        return title
+
+    def approval_related(self) -> list:
+        """(table, ids) of detail records whose content belongs to this one
+        (handover lines): whoever changed them changed the record."""
+        return []
 
 
 def is_director(user) -> bool:
@@ -86,27 +115,96 @@ def approver_title(user, day=None):
     return None
 
 
+def _problems(record):
+    problems = record.approval_problems() if hasattr(record, "approval_problems") else []
+    if problems:
+        raise ApprovalError(" ".join(problems))
+
+
 def submit(record, user):
     if record.state not in (DRAFT, REJECTED):
         raise ApprovalError("Yalnızca taslak veya reddedilmiş kayıtlar onaya gönderilebilir.")
+    if getattr(record, "archived", False):
+        raise ApprovalError("Arşivdeki kayıt onaya gönderilemez.")
+    _problems(record)
     record.state = PENDING
     record.submitted_at = dt.datetime.now()
     record.submitted_by_id = user.id
 
 
-def _check_decider(record, user):
+def withdraw(record, user, may_edit=False):
+    """The submitter (or anybody who may edit the register) takes a pending
+    record back to Taslak to change it; it is then submitted again."""
+    if record.state != PENDING:
+        raise ApprovalError("Yalnızca onay bekleyen kayıt geri çekilebilir.")
+    if record.submitted_by_id != user.id and not may_edit:
+        raise ApprovalError("Kaydı yalnızca onaya gönderen kişi veya düzenleme yetkisi olan kişi "
+                            "geri çekebilir.")
+    record.state = DRAFT
+    record.submitted_at = None
+    record.submitted_by_id = None
+
+
+def check_version(record, version):
+    """The decision is about the version the approver saw: refuse when the
+    record changed since (or when no version came with the request)."""
+    if version is None:
+        return
+    if str(version).strip() != str(record.version):
+        raise ApprovalError(
+            f"{record.display_number()}: kayıt siz incelerken değişti "
+            f"(son değiştiren: {record.updated_by_name()}). Karar kaydedilmedi; kaydı yeniden "
+            "açıp güncel hâlini inceleyin.")
+
+
+def changed_content(record, user) -> bool:
+    """True when ``user`` created or changed the record's content (or its
+    detail records, or attached a file), according to the audit trail."""
+    from app.core.audit import AuditEntry
+    from app.extensions import db
+
+    if record.created_by_id == user.id:
+        return True
+    table = getattr(record, "__tablename__", None)
+    if table is None:   # not a stored record (unit tests of the rules)
+        return False
+    targets = [(table, [record.id])]
+    if hasattr(record, "approval_related"):
+        targets += [(t, ids) for t, ids in record.approval_related() if ids]
+    for table, ids in targets:
+        found = (db.session.query(AuditEntry.id)
+                 .filter(AuditEntry.register == table, AuditEntry.record_id.in_(ids),
+                         AuditEntry.user_id == user.id,
+                         AuditEntry.action.in_(("create", "update", "attach")))
+                 .first())
+        if found is not None:
+            return True
+    return False
+
+
+def _check_decider(record, user, version=None):
     if record.state != PENDING:
         raise ApprovalError("Bu kayıt onay beklemiyor.")
+    if getattr(record, "archived", False):
+        raise ApprovalError("Arşivdeki kayıt onaylanamaz veya reddedilemez.")
     title = approver_title(user)
     if title is None:
         raise ApprovalError("Onay yetkisi yalnızca Müdür'e veya aktif vekâleti olan kişiye aittir.")
     if record.created_by_id == user.id or record.submitted_by_id == user.id:
         raise ApprovalError("Kişi kendi hazırladığı kaydı onaylayamaz veya reddedemez.")
+    check_version(record, version)
     return title
 
 
-def approve(record, user, note=None):
-    title = _check_decider(record, user)
+def approve(record, user, note=None, version=None):
+    title = _check_decider(record, user, version)
+    if changed_content(record, user):
+        raise ApprovalError("Bu kaydın içeriğini siz oluşturdunuz veya değiştirdiniz; içeriğini "
+                            "değiştirdiğiniz kaydı onaylayamazsınız (reddedebilir ya da başka bir "
+                            "onaylayıcıya bırakabilirsiniz).")
+    if hasattr(record, "check_approver"):
+        title = record.check_approver(user, title)
+    _problems(record)
     record.state = APPROVED
     record.decided_at = dt.datetime.now()
     record.decided_by_id = user.id
@@ -117,10 +215,10 @@ def approve(record, user, note=None):
         hook()
 
 
-def reject(record, user, reason):
+def reject(record, user, reason, version=None):
     if not (reason or "").strip():
         raise ApprovalError("Reddetme gerekçesi zorunludur.")
-    title = _check_decider(record, user)
+    title = _check_decider(record, user, version)
     record.state = REJECTED
     record.decided_at = dt.datetime.now()
     record.decided_by_id = user.id

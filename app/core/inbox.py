@@ -47,16 +47,24 @@ class ApprovalInboxView(BaseView):
     @expose("/bulk", methods=["POST"])
     @has_access
     def bulk(self):
+        """Approve the ticked rows. Each token is ``View:id:version`` (the
+        version the approver saw in the inbox); a row that changed since, an
+        archived row or a malformed token is skipped and named."""
         by_name = {e.name: e for e in approvable_entries()}
-        done, refused = 0, []
+        done, refused, skipped = 0, [], []
         for token in request.form.getlist("record"):
-            name, _, pk = token.partition(":")
+            name, pk, version = (token.split(":") + ["", ""])[:3]
             entry = by_name.get(name)
-            item = db.session.get(entry.model, int(pk)) if entry and pk.isdigit() else None
+            item = (db.session.get(entry.model, int(pk))
+                    if entry and pk.isdigit() and len(pk) < 10 else None)
             if item is None:
+                skipped.append(token[:40])
+                continue
+            if item.archived:
+                refused.append(f"{item.display_number()}: arşivde olduğu için onaylanmadı (atlandı).")
                 continue
             try:
-                approval.approve(item, g.user)
+                approval.approve(item, g.user, version=version)
                 db.session.commit()
                 done += 1
             except approval.ApprovalError as exc:
@@ -66,6 +74,8 @@ class ApprovalInboxView(BaseView):
             flash(f"{done} kayıt onaylandı.", "success")
         for message in refused:
             flash(message, "danger")
-        if not done and not refused:
+        if skipped:
+            flash(f"{len(skipped)} seçim tanınmadı ve atlandı.", "warning")
+        if not done and not refused and not skipped:
             flash("Onaylanacak kayıt seçilmedi.", "warning")
         return redirect(url_for("ApprovalInboxView.index"))

@@ -203,6 +203,7 @@ class RegisterListFilter(BaseFilter):
         if q:
             for word in turkish.fold(q).split()[:6]:
                 query = query.filter(model.search_key.contains(word, autoescape=True))
+            query = _masked_search(query, model, turkish.fold(q).split()[:6])
         return query
 
 
@@ -334,12 +335,84 @@ def _masking_formatter(kind, inner=None):
     return fmt
 
 
+def _locked_message(item):
+    message = getattr(item, "locked_message", None)
+    return message() if message else "Bu kayıt kilitli; değiştirilemez."
+
+
+def _approved_change_refusal(item, what):
+    """Archive/attach on a locked record: never while it awaits approval;
+    on an approved record only by the Müdür, with a reason (``reason`` in
+    the form, written to the audit trail). None when allowed."""
+    state = getattr(item, "lock_state", None) or getattr(item, "state", None)
+    if not getattr(item, "is_locked", False) or state == approval.CANCELLED:
+        return None
+    if state == approval.PENDING:
+        return ("Onay bekleyen kayda dosya eklenemez: önce kaydı onaydan geri çekin."
+                if what == "attach" else
+                "Onay bekleyen kayıt arşivlenemez: önce kaydı onaydan geri çekin.")
+    if state != approval.APPROVED or not approval.is_director(g.user):
+        return ("Onaylanmış kayda yalnızca Müdür, gerekçe yazarak dosya ekleyebilir."
+                if what == "attach" else
+                "Onaylanmış kaydı yalnızca Müdür, gerekçe yazarak arşivleyebilir.")
+    reason = (request.form.get("reason") or "").strip()
+    if not reason:
+        return ("Onaylanmış kayda dosya eklemek için gerekçe yazın." if what == "attach" else
+                "Onaylanmış kaydı arşivlemek için gerekçe yazın.")
+    audit.record(item.__tablename__, item.id, what,
+                 f"Onaylanmış kayıt; gerekçe: {reason[:250]}", commit=False)
+    return None
+
+
+def masked_for_user(model) -> set:
+    """Columns of ``model`` the current user sees masked (KVKK): such a
+    user may not filter, sort or quick-search on them either."""
+    from app.security.roles import UNMASKED_ROLES
+
+    fields = getattr(model, "masked_fields", {}) or {}
+    if not fields:
+        return set()
+    user = getattr(g, "user", None)
+    roles = {r.name for r in getattr(user, "roles", [])} if user is not None else set()
+    return set() if roles & UNMASKED_ROLES else set(fields)
+
+
+def _masked_search(query, model, words):
+    """Quick search for a user who sees fields masked: a word with a digit
+    (what a phone or identity number is made of) must match the search key
+    with those fields' values taken out, so masked digits are never found."""
+    from sqlalchemy import func
+
+    masked = masked_for_user(model)
+    if not masked:
+        return query
+    for word in words:
+        if not any(ch.isdigit() for ch in word):
+            continue
+        key = model.search_key
+        for col in sorted(masked):
+            key = func.replace(key, func.coalesce(fold_sql(getattr(model, col)), ""), "")
+        query = query.filter(key.contains(word, autoescape=True))
+    return query
+
+
 def _blank_none(value):
     return "" if value is None else value
 
 
+from flask_appbuilder.widgets import ListWidget as _FabListWidget  # noqa: E402
+
+
+class RegisterListWidget(_FabListWidget):
+    """FAB's list widget without the edit pencil on locked rows."""
+
+    template = "register/list_widget.html"
+
+
 class RegisterView(ModelView):
     """Base view of every register."""
+
+    list_widget = RegisterListWidget
 
     list_template = "register/list.html"
     show_template = "register/show.html"
@@ -477,7 +550,7 @@ class RegisterView(ModelView):
 
     def pre_update(self, item):
         if getattr(item, "is_locked", False):
-            raise approval.ApprovalError("Onaylanmış kayıt değiştirilemez.")
+            raise approval.ApprovalError(_locked_message(item))
 
     def render_template(self, template, **kwargs):
         kwargs.setdefault("view", self)
@@ -512,7 +585,7 @@ class RegisterView(ModelView):
     def edit(self, pk):
         item = self._record_or_404(pk)
         if getattr(item, "is_locked", False):
-            flash("Onaylanmış kayıt değiştirilemez. Müdür gerekçe yazarak yeniden açabilir.", "warning")
+            flash(_locked_message(item), "warning")
             return self._back(item)
         if item.archived:
             flash("Arşivdeki kayıt değiştirilemez; önce geri yüklenmelidir.", "warning")
@@ -540,6 +613,65 @@ class RegisterView(ModelView):
             approver_title=approval.approver_title(g.user) if approvable else None,
         )
 
+    # -- masked fields: no filter, sort or search on them for roles that see them masked
+    def _refuse_masked_args(self):
+        import re
+
+        masked = masked_for_user(self.datamodel.obj)
+        if not masked:
+            return
+        name = self.__class__.__name__
+        for arg in request.args:
+            match = re.fullmatch(r"_flt_\d+_(.+)", arg)
+            column = match.group(1) if match else None
+            if column is None and arg == f"_oc_{name}":
+                column = request.args.get(arg)
+            if column in masked:
+                from flask import make_response, render_template
+
+                label = self.label_columns.get(column, column)
+                text = (f"“{label}” alanını maskeli görüyorsunuz; bu alanda filtreleme veya "
+                        "sıralama yapamazsınız.")
+                html = render_template("error.html", code=400, title="Geçersiz istek", text=text,
+                                       appbuilder=self.appbuilder,
+                                       base_template=self.appbuilder.base_template)
+                abort(make_response(html, 400))
+
+    def _list(self, **kwargs):
+        self._refuse_masked_args()
+        widgets = super()._list(**kwargs)
+        masked = masked_for_user(self.datamodel.obj)
+        if masked and widgets.get("search") is not None:
+            args = widgets["search"].template_args
+            args["include_cols"] = [c for c in args.get("include_cols") or [] if c not in masked]
+        return widgets
+
+    def _get_list_widget(self, filters, order_column="", order_direction="", page=None,
+                         page_size=None, widgets=None, **kwargs):
+        widgets = super()._get_list_widget(filters, order_column=order_column,
+                                           order_direction=order_direction, page=page,
+                                           page_size=page_size, widgets=widgets, **kwargs)
+        listing = widgets.get("list")
+        if listing is not None:
+            args = listing.template_args
+            masked = masked_for_user(self.datamodel.obj)
+            if masked:
+                args["order_columns"] = [c for c in args.get("order_columns") or [] if c not in masked]
+            args["locked_pks"] = self._locked_pks(args.get("pks") or [])
+        return widgets
+
+    def _locked_pks(self, pks):
+        """Rows the list offers no edit pencil for (pending/approved/cancelled
+        or archived: the edit would be refused). Reads the identity map: the
+        rows were just loaded by the list query."""
+        model = self.datamodel.obj
+        locked = set()
+        for pk in pks:
+            item = db.session.identity_map.get(db.session.identity_key(model, pk)) if pk is not None else None
+            if item is not None and (getattr(item, "is_locked", False) or item.archived):
+                locked.add(pk)
+        return locked
+
     def _can(self, action):
         return self.appbuilder.sm.has_access(f"can_{action}", self.class_permission_name)
 
@@ -556,10 +688,10 @@ class RegisterView(ModelView):
                 .order_by(Attachment.id).all())
 
     # -- approval ----------------------------------------------------------
-    def _transition(self, pk, fn, message, *args):
+    def _transition(self, pk, fn, message, *args, **kwargs):
         item = self._record_or_404(pk)
         try:
-            fn(item, g.user, *args)
+            fn(item, g.user, *args, **kwargs)
         except approval.ApprovalError as exc:
             db.session.rollback()
             flash(str(exc), "danger")
@@ -571,16 +703,29 @@ class RegisterView(ModelView):
     def submit(self, pk):
         return self._transition(pk, approval.submit, "Kayıt Müdür onayına gönderildi.")
 
+    @expose("/withdraw/<pk>", methods=["POST"])
+    @has_access
+    @permission_name("submit")
+    def withdraw(self, pk):
+        """Onay bekleyen kaydı taslağa geri çek (then edit and submit again)."""
+        return self._transition(pk, approval.withdraw,
+                                "Kayıt onaydan geri çekildi; taslak olarak düzenleyebilirsiniz.",
+                                may_edit=self._can("edit"))
+
+    # approve/reject carry the version the approver saw (hidden field); a
+    # request without it counts as stale
     @expose("/approve/<pk>", methods=["POST"])
     @has_access
     def approve(self, pk):
-        return self._transition(pk, approval.approve, "Kayıt onaylandı.", request.form.get("note"))
+        return self._transition(pk, approval.approve, "Kayıt onaylandı.", request.form.get("note"),
+                                version=request.form.get("version", ""))
 
     @expose("/reject/<pk>", methods=["POST"])
     @has_access
     @permission_name("approve")
     def reject(self, pk):
-        return self._transition(pk, approval.reject, "Kayıt reddedildi.", request.form.get("reason"))
+        return self._transition(pk, approval.reject, "Kayıt reddedildi.", request.form.get("reason"),
+                                version=request.form.get("version", ""))
 
     @expose("/reopen/<pk>", methods=["POST"])
     @has_access
@@ -595,6 +740,10 @@ class RegisterView(ModelView):
         item = self._record_or_404(pk)
         if item.archived:
             flash("Kayıt zaten arşivde.", "info")
+            return self._back(item)
+        refusal = _approved_change_refusal(item, "archive")
+        if refusal:
+            flash(refusal, "danger")
             return self._back(item)
         item.archived, item.archived_at = True, dt.datetime.now()
         return self._commit(item, "Kayıt arşivlendi.")
@@ -639,6 +788,7 @@ class RegisterView(ModelView):
     def _filtered_rows(self):
         from flask_appbuilder.urltools import get_filter_args, get_order_args
 
+        self._refuse_masked_args()
         get_filter_args(self._filters)
         order = get_order_args().get(self.__class__.__name__)
         order_column, order_direction = order if order else (self.base_order or ("", ""))
@@ -704,8 +854,12 @@ class RegisterView(ModelView):
         from app.core.attachments import AttachmentError, save_upload
 
         item = self._record_or_404(pk)
-        if not self._can("edit") or getattr(item, "is_locked", False) and not self._can("approve"):
+        if not self._can("edit") or item.archived:
             flash("Bu kayda dosya ekleme yetkiniz yok.", "danger")
+            return self._back(item)
+        refusal = _approved_change_refusal(item, "attach")
+        if refusal:
+            flash(refusal, "danger")
             return self._back(item)
         try:
             save_upload(item, request.files.get("file"))
@@ -735,6 +889,7 @@ class RegisterView(ModelView):
         query = db.session.query(model).filter(model.archived.is_(False))
         for word in turkish.fold(request.args.get("q", "")).split()[:6]:
             query = query.filter(model.search_key.contains(word, autoescape=True))
+        query = _masked_search(query, model, turkish.fold(request.args.get("q", "")).split()[:6])
         order = getattr(model, "lookup_order", None)
         if order is None:
             order = getattr(model, "name", None)

@@ -32,6 +32,11 @@ def _link_memur():
         return
     if db.session.query(Staff).filter(Staff.user_id == user.id).first() is None:
         ayse.user_id = user.id
+    director = db.session.query(User).filter_by(username="mudur").first()
+    ismail = _staff("İsmail Şahin")
+    if (director is not None and ismail is not None and ismail.user_id is None
+            and db.session.query(Staff).filter(Staff.user_id == director.id).first() is None):
+        ismail.user_id = director.id
 
 
 def _director_id():
@@ -143,7 +148,8 @@ def _handovers(today):
         return 0
     h = Handover(leaving_staff=oguz, successor=ayse, handover_date=today + dt.timedelta(days=7),
                  reason="gorev_degisikligi", drawn_up_by=ismail,
-                 notes="Protokol servisinden Kültür ve Sosyal İşler Müdürlüğüne görevlendirme.")
+                 notes="Protokol servisinden Kültür ve Sosyal İşler Müdürlüğüne görevlendirme.",
+                 keep_active_note="Geçici görevlendirme; kadrosu Özel Kalem Müdürlüğünde kalıyor.")
     db.session.add(h)
     db.session.flush()
     h.sync_custody_lines()
@@ -162,7 +168,8 @@ def _leaves(today):
     rows = [
         Leave(staff=ismail, date_from=today + dt.timedelta(days=20), date_to=today + dt.timedelta(days=29),
               kind="yillik", substitute=seyma, is_director_proxy=True, mayor_consent=True,
-              consent_note="Başkanlık oluru, sayı E-12345678-903.02-145"),
+              consent_note="Başkanlık oluru, sayı E-12345678-903.02-145",
+              consent_date=today - dt.timedelta(days=3), consent_ref="E-12345678-903.02-145"),
         Leave(staff=mehmet, date_from=today - dt.timedelta(days=60), date_to=today - dt.timedelta(days=56),
               kind="yillik", substitute=cengiz),
         Leave(staff=ayse, date_from=today + dt.timedelta(days=45), date_to=today + dt.timedelta(days=46),

@@ -431,6 +431,8 @@ class Handover(Register, Approvable, Numbered, Model):
     drawn_up_by_id = Column(Integer, ForeignKey("staff.id"))
     drawn_up_by = relationship("Staff", foreign_keys=[drawn_up_by_id], lazy="select")
     notes = Column(Text)
+    # on approval the leaving person's staff record becomes inactive unless this says why not
+    keep_active_note = Column(String(300))
     lines = relationship("HandoverLine", back_populates="handover", order_by="HandoverLine.id",
                          cascade="all, delete-orphan", lazy="select")
 
@@ -487,17 +489,54 @@ class Handover(Register, Approvable, Numbered, Model):
             added += 1
         return added
 
+    def approval_problems(self):
+        """S m11(4) in use: a line still "bekliyor" or "eksik" must say what
+        happens to the item (a note, or another holder) before approval."""
+        open_lines = [line for line in self.lines
+                      if line.is_open and not (line.note or "").strip() and line.new_holder_id is None]
+        if not open_lines:
+            return []
+        names = ", ".join(line.description for line in open_lines[:5])
+        more = f" ve {len(open_lines) - 5} kalem daha" if len(open_lines) > 5 else ""
+        return [f"Teslim edilmemiş (bekliyor/eksik) kalemler için ne olacağı yazılmalıdır: {names}{more}. "
+                "Her birine bir not yazın veya yeni zimmet sahibini seçin."]
+
+    def approval_related(self):
+        return [(HandoverLine.__tablename__, [line.id for line in self.lines if line.id])]
+
     def on_approved(self):
         """Called by approval.approve inside the same transaction: custody
-        items confirmed as handed over pass to the successor (history rows are
-        written by the custody hook)."""
+        items confirmed as handed over pass to the successor, undelivered ones
+        to the holder their line names or, with only a note, to nobody (the
+        note goes on the item): no custody silently stays with the leaving
+        person. The leaving person's staff record becomes inactive unless
+        ``keep_active_note`` says why not (history rows by the custody hook)."""
         for line in self.lines:
             item = line.custody_item
-            if line.status != "teslim_edildi" or item is None or item.holder_id == self.successor_id:
+            if item is None or item.holder_id != self.leaving_staff_id and line.status != "teslim_edildi":
                 continue
-            item._history_note = f"{self.number} numaralı devir teslim ile"
-            item.holder = self.successor
-            item.since = self.handover_date
+            if line.status == "teslim_edildi":
+                if item.holder_id == self.successor_id:
+                    continue
+                item._history_note = f"{self.number} numaralı devir teslim ile"
+                item.holder = self.successor
+                item.since = self.handover_date
+            elif line.new_holder_id is not None:
+                label = LINE_STATUSES.get(line.status, line.status).lower()
+                item._history_note = (f"{self.number} numaralı devir teslimde {label}; "
+                                      f"{line.note or 'yeni zimmet sahibine verildi'}")[:300]
+                item.holder_id = line.new_holder_id
+                item.holder = db.session.get(type(self.leaving_staff), line.new_holder_id)
+                item.since = self.handover_date
+            else:
+                label = LINE_STATUSES.get(line.status, line.status)
+                mark = f"{self.number} ({turkish.format_day(self.handover_date)}): {label} – {line.note}"
+                item.notes = f"{item.notes}\n{mark}" if item.notes else mark
+                item.holder = None
+                item.since = self.handover_date
+        staff = self.leaving_staff
+        if staff is not None and not (self.keep_active_note or "").strip():
+            staff.active = False
 
     def __repr__(self):
         return f"{self.number or ''} {self.leaving_name} → {self.successor_name}".strip()
@@ -520,6 +559,9 @@ class HandoverLine(Register, Model):
     custody_item = relationship("CustodyItem", lazy="joined")
     status = Column(String(20), nullable=False, default="bekliyor")
     note = Column(String(300))
+    # an undelivered custody item (bekliyor/eksik) passes to this person on approval
+    new_holder_id = Column(Integer, ForeignKey("staff.id"))
+    new_holder = relationship("Staff", foreign_keys=[new_holder_id], lazy="select")
 
     __table_args__ = (trigram_index("handover_line"),)
 
@@ -527,12 +569,36 @@ class HandoverLine(Register, Model):
     def is_locked(self):
         return bool(self.handover is not None and self.handover.is_locked)
 
+    @property
+    def lock_state(self):
+        return self.handover.state if self.handover is not None else None
+
+    def locked_message(self):
+        if self.lock_state == approval.PENDING:
+            return ("Onay bekleyen devir teslim çizelgesinin kalemleri değiştirilemez; önce çizelgeyi "
+                    "onaydan geri çekin.")
+        return "Onaylanmış devir teslim çizelgesinin kalemleri değiştirilemez."
+
+    @property
+    def is_open(self):
+        """Not handed over: the handover must say what happens to it."""
+        return self.status in ("bekliyor", "eksik")
+
     @classmethod
     def validate_data(cls, data, record=None):
         errors = {}
         handover = data.get("handover") or (record.handover if record is not None else None)
         if handover is not None and getattr(handover, "is_locked", False):
-            errors["handover"] = "Onaylanmış devir teslim çizelgesinin kalemleri değiştirilemez."
+            errors["handover"] = (
+                "Onay bekleyen devir teslim çizelgesinin kalemleri değiştirilemez; önce çizelgeyi "
+                "onaydan geri çekin." if handover.state == approval.PENDING else
+                "Onaylanmış devir teslim çizelgesinin kalemleri değiştirilemez.")
+        new_holder = _id(data.get("new_holder"))
+        if new_holder is not None and handover is not None and new_holder == handover.leaving_staff_id:
+            errors["new_holder"] = "Yeni zimmet sahibi devreden personelin kendisi olamaz."
+        if new_holder is not None and data.get("status") == "teslim_edildi":
+            errors["new_holder"] = ("Teslim edilen kalem devralan personele geçer; yeni zimmet sahibi "
+                                    "yalnızca bekleyen veya eksik kalemler için seçilir.")
         item = data.get("custody_item")
         if item is not None and handover is not None and data.get("kind") not in (None, "", "zimmet"):
             errors["kind"] = "Zimmet kaydı seçilen kalemin türü Zimmet olmalıdır."
@@ -572,9 +638,66 @@ class Leave(Register, Approvable, Model):
     is_director_proxy = Column(Boolean, nullable=False, default=False)
     mayor_consent = Column(Boolean, nullable=False, default=False)
     consent_note = Column(String(300))
+    # the mayor's olur (written consent): its date and number, required for a director proxy
+    consent_date = Column(Date)
+    consent_ref = Column(String(100))
     notes = Column(Text)
+    # the login that holds the proxy: bound when the leave is approved, so relinking
+    # the substitute's staff record to another login later moves nothing
+    proxy_user_id = Column(Integer, ForeignKey("ab_user.id"))
 
     __table_args__ = (trigram_index("leave"),)
+
+    MAYOR_CONSENT_TITLE = "Başkan Oluru"
+
+    def consent_problems(self):
+        problems = []
+        if not self.mayor_consent or not (self.consent_ref or "").strip() or self.consent_date is None:
+            problems.append("Müdür vekâleti Başkan oluru olmadan onaylanamaz: Başkan oluru "
+                            "işaretlenmeli, olurun tarihi ve sayısı girilmelidir.")
+        elif self.consent_date > dt.date.today():
+            problems.append("Başkan olurunun tarihi ileri bir tarih olamaz.")
+        return problems
+
+    def approval_problems(self):
+        if not self.is_director_proxy:
+            return []
+        problems = self.consent_problems()
+        if self.substitute is not None and self.substitute.user_id is None:
+            problems.append(f"Vekil {self.substitute.name} bir kullanıcı hesabına bağlı değil; "
+                            "Müdür V. olarak onay verebilmesi için Bilgi İşlem veya Müdür personel "
+                            "kaydını kullanıcıya bağlamalıdır.")
+        return problems
+
+    def check_approver(self, user, title):
+        """Nobody approves their own leave. The Müdür's own leave (his
+        proxy) takes effect on the mayor's olur: the Müdür can only record
+        it, once its date and number are entered and its scan is attached;
+        the decision is then recorded as "Başkan Oluru"."""
+        if self.staff is None or self.staff.user_id != user.id:
+            return title
+        if not approval.is_director(user):
+            raise approval.ApprovalError("Kişi kendi iznini onaylayamaz.")
+        if self.consent_problems():
+            raise approval.ApprovalError(
+                "Müdür kendi iznini (vekâletini) onaylayamaz; izin Başkan oluru ile yürürlüğe girer. "
+                "Olurun tarihini ve sayısını girin, taranmış olur belgesini kayda ekleyin; onay "
+                "\"Başkan Oluru\" olarak kaydedilir.")
+        from app.core.attachments import Attachment
+
+        scans = (db.session.query(Attachment.id)
+                 .filter_by(register=self.__tablename__, record_id=self.id).first())
+        if scans is None:
+            raise approval.ApprovalError("Müdür kendi izninde Başkan olurunun taranmış hâlini kayda "
+                                         "eklemelidir (olur belgesi eki yok).")
+        return self.MAYOR_CONSENT_TITLE
+
+    def on_approved(self):
+        if self.decided_as == self.MAYOR_CONSENT_TITLE:
+            self.decision_note = (f"Başkan oluru: {_day(self.consent_date)} tarih ve {self.consent_ref} "
+                                  "sayılı" + (f"; {self.decision_note}" if self.decision_note else ""))
+        self.proxy_user_id = (self.substitute.user_id
+                              if self.is_director_proxy and self.substitute is not None else None)
 
     @property
     def staff_name(self):
@@ -602,6 +725,13 @@ class Leave(Register, Approvable, Model):
                 errors["substitute"] = "Müdür vekâleti için vekil personel seçilmelidir."
             if not data.get("mayor_consent"):
                 errors["mayor_consent"] = "Müdür vekâleti için Başkan oluru (muvafakati) gereklidir."
+            elif "consent_ref" in data and not (data.get("consent_ref") or "").strip():
+                errors["consent_ref"] = "Müdür vekâleti için Başkan olurunun sayısı girilmelidir."
+            if data.get("mayor_consent") and "consent_date" in data and not data.get("consent_date"):
+                errors["consent_date"] = "Müdür vekâleti için Başkan olurunun tarihi girilmelidir."
+        consent_day = data.get("consent_date")
+        if isinstance(consent_day, dt.date) and consent_day > dt.date.today():
+            errors["consent_date"] = "Başkan olurunun tarihi ileri bir tarih olamaz."
         if staff is not None and start and end and end >= start:
             query = (db.session.query(cls)
                      .filter(cls.staff_id == staff, cls.archived.is_(False),
@@ -619,10 +749,8 @@ class Leave(Register, Approvable, Model):
 
 
 def director_proxy_active(user, day) -> bool:
-    """Proxy provider: the user is the substitute on an approved director-proxy
-    leave that covers ``day``."""
-    from app.registers.reference.models import Staff
-
+    """Proxy provider: the user is the login bound (at approval) to the
+    substitute of an approved director-proxy leave that covers ``day``."""
     user_id = getattr(user, "id", None)
     if user_id is None:
         return False
@@ -630,8 +758,7 @@ def director_proxy_active(user, day) -> bool:
     if isinstance(day, dt.datetime):
         day = day.date()
     found = (db.session.query(Leave.id)
-             .join(Staff, Leave.substitute_id == Staff.id)
-             .filter(Staff.user_id == user_id, Leave.state == approval.APPROVED,
+             .filter(Leave.proxy_user_id == user_id, Leave.state == approval.APPROVED,
                      Leave.archived.is_(False), Leave.is_director_proxy.is_(True),
                      Leave.mayor_consent.is_(True), Leave.date_from <= day, Leave.date_to >= day)
              .first())

@@ -319,17 +319,24 @@ class HandoverLineView(OfficeView):
     datamodel = RegisterInterface(HandoverLine)
     list_title = _l("Handover lines")
     show_title = add_title = edit_title = _l("Handover line")
-    list_columns = ["handover", "kind", "description", "serial", "status", "note"]
+    list_columns = ["handover", "kind", "description", "serial", "status", "note", "new_holder"]
     add_columns = edit_columns = ["handover", "kind", "description", "serial", "custody_item", "status",
-                                  "note"]
+                                  "note", "new_holder"]
     show_columns = add_columns + STAMPS
     search_columns = ["kind", "description", "serial", "status"]
     order_columns = ["description", "serial", "status"]
     base_order = ("id", "asc")
-    add_form_query_rel_fields = {"custody_item": NOT_ARCHIVED, "handover": NOT_ARCHIVED}
+    add_form_query_rel_fields = {"custody_item": NOT_ARCHIVED, "handover": NOT_ARCHIVED,
+                                 "new_holder": ACTIVE_STAFF}
+    edit_form_query_rel_fields = {"new_holder": ACTIVE_STAFF}
     label_columns = _labels(handover=_l("Handover"), kind=_l("Kind"), description=_l("Description"),
                             serial=_l("Serial / inventory no"), custody_item=_l("Custody item"),
-                            status=_l("Status"), note=_l("Note"))
+                            status=_l("Status"), note=_l("Note"), new_holder=_l("New holder"))
+    description_columns = {
+        "note": _l("For a pending or missing item: what happens to it (required before approval "
+                   "unless a new holder is chosen)"),
+        "new_holder": _l("For a pending or missing custody item: who takes it over on approval"),
+    }
 
     def post_add(self, item):
         if item.custody_item is not None and not item.serial:
@@ -346,7 +353,7 @@ class HandoverView(OfficeView):
     show_title = add_title = edit_title = _l("Handover")
     list_columns = ["number", "handover_date", "leaving_staff", "successor", "reason", "state"]
     add_columns = edit_columns = ["leaving_staff", "successor", "handover_date", "reason", "drawn_up_by",
-                                  "notes"]
+                                  "notes", "keep_active_note"]
     show_columns = APPROVAL_SHOW + add_columns + STAMPS
     search_columns = ["number", "reason", "handover_date"]
     order_columns = ["number", "handover_date"]
@@ -354,8 +361,12 @@ class HandoverView(OfficeView):
     add_form_query_rel_fields = {"successor": ACTIVE_STAFF, "drawn_up_by": ACTIVE_STAFF}
     label_columns = _labels(leaving_staff=_l("Leaving staff member"), successor=_l("Successor"),
                             handover_date=_l("Handover date"), reason=_l("Handover reason"),
-                            drawn_up_by=_l("Drawn up by (unit chief)"))
+                            drawn_up_by=_l("Drawn up by (unit chief)"),
+                            keep_active_note=_l("Why the staff record stays active"))
     description_columns = {
+        "keep_active_note": _l("On approval the leaving person's staff record becomes inactive; "
+                               "fill this in only if it must stay active (e.g. moves to another post "
+                               "in the office)"),
         "drawn_up_by": _l("Required on death: the unit chief draws up the handover report"),
         "leaving_staff": _l("The custody items this person holds are listed automatically"),
     }
@@ -410,7 +421,8 @@ class HandoverView(OfficeView):
         ctx["extra"] = {"items": [
             {"no": n, "kind": LINE_KINDS.get(line.kind, line.kind), "description": line.description,
              "serial": line.serial, "status": LINE_STATUSES.get(line.status, line.status),
-             "note": line.note}
+             "note": "; ".join(filter(None, [line.note, f"Yeni zimmet sahibi: {line.new_holder.name}"
+                                              if line.new_holder is not None else None])) or None}
             for n, line in enumerate(item.lines, start=1)]}
         return ctx
 
@@ -427,7 +439,8 @@ class LeaveView(OfficeView):
     show_title = add_title = edit_title = _l("Leave")
     list_columns = ["staff", "date_from", "date_to", "kind", "substitute", "is_director_proxy", "state"]
     add_columns = edit_columns = ["staff", "date_from", "date_to", "kind", "substitute",
-                                  "is_director_proxy", "mayor_consent", "consent_note", "notes"]
+                                  "is_director_proxy", "mayor_consent", "consent_date", "consent_ref",
+                                  "consent_note", "notes"]
     show_columns = ["state", "decided_as", "decided_at", "decision_note"] + add_columns + STAMPS
     search_columns = ["kind", "date_from", "date_to", "is_director_proxy"]
     order_columns = ["date_from", "date_to"]
@@ -436,12 +449,17 @@ class LeaveView(OfficeView):
     label_columns = _labels(staff=_l("Staff member"), date_from=_l("From"), date_to=_l("To"),
                             kind=_l("Kind of leave"), substitute=_l("Substitute"),
                             is_director_proxy=_l("Substitute acts for the director"),
-                            mayor_consent=_l("Mayor's consent"), consent_note=_l("Consent note"))
+                            mayor_consent=_l("Mayor's consent"), consent_note=_l("Consent note"),
+                            consent_date=_l("Date of the mayor's approval"),
+                            consent_ref=_l("Number of the mayor's approval"))
     description_columns = {
         "is_director_proxy": _l("While the approved leave lasts, the substitute approves records as "
                                 "\"Müdür V.\""),
         "mayor_consent": _l("Required for a director proxy"),
         "consent_note": _l("Date and number of the mayor's approval (olur)"),
+        "consent_date": _l("Required for a director proxy; the scanned approval is attached to the "
+                           "record"),
+        "consent_ref": _l("Required for a director proxy, e.g. E-12345678-903.02-145"),
     }
 
 

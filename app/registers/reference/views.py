@@ -70,3 +70,58 @@ class StaffView(RegisterView):
     label_columns = {"name": _l("Name"), "title": _l("Title"), "unit": _l("Unit"),
                      "office_role": _l("Role in office"), "phone": _l("Phone"),
                      "active": _l("Active"), "user": _l("Login user")}
+
+    # Linking a staff member to a login decides who acts as "Müdür V." on a
+    # proxy: only Bilgi İşlem, the Müdür and Admin may do it (issue 13). For
+    # anybody else the field is not on the form and a crafted value is refused;
+    # every change is in the audit trail (the automatic update entry).
+    def _get_add_widget(self, form, exclude_cols=None, widgets=None):
+        exclude = list(exclude_cols or []) + ([] if can_link_staff() else ["user"])
+        return super()._get_add_widget(form, exclude_cols=exclude, widgets=widgets)
+
+    def _get_edit_widget(self, form, exclude_cols=None, widgets=None):
+        exclude = list(exclude_cols or []) + ([] if can_link_staff() else ["user"])
+        return super()._get_edit_widget(form, exclude_cols=exclude, widgets=widgets)
+
+    def process_form(self, form, is_created):
+        from flask import g, request
+
+        g.staff_link_refused = False
+        if can_link_staff() or "user" not in form._fields:
+            return
+        sent = (request.form.get("user") or "").strip().replace("__None", "")
+        current = ""
+        if not is_created and getattr(form, "_id", None) is not None:
+            from app.extensions import db
+
+            with db.session.no_autoflush:
+                current = str(db.session.query(Staff.user_id).filter(Staff.id == form._id).scalar() or "")
+        if "user" in request.form and sent != current:
+            g.staff_link_refused = True
+        del form["user"]    # the login link is left as it is
+
+    def _refuse_link(self):
+        from flask import g
+
+        if getattr(g, "staff_link_refused", False):
+            raise PermissionError(STAFF_LINK_REFUSED)
+
+    def pre_add(self, item):
+        self._refuse_link()
+        super().pre_add(item)
+
+    def pre_update(self, item):
+        self._refuse_link()
+        super().pre_update(item)
+
+
+STAFF_LINK_ROLES = {"Bilgi İşlem", "Müdür", "Admin"}
+STAFF_LINK_REFUSED = ("Personeli kullanıcı hesabına yalnızca Bilgi İşlem, Müdür veya Admin bağlayabilir; "
+                      "kayıt değiştirilmedi.")
+
+
+def can_link_staff(user=None):
+    from flask import g
+
+    user = user if user is not None else getattr(g, "user", None)
+    return bool({r.name for r in getattr(user, "roles", [])} & STAFF_LINK_ROLES)
