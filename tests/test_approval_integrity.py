@@ -32,7 +32,7 @@ from app.registers.office.models import CustodyItem, Handover, HandoverLine, Lea
 from app.registers.reference.models import Contact, Staff
 
 TODAY = dt.date.today()
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+from tests.test_core import PDF_BYTES as PDF  # a real one-page PDF (attachments must parse)
 _seq = itertools.count(1)
 
 
@@ -255,9 +255,10 @@ def test_bulk_approve_skips_archived_and_stale_rows_and_says_so(app, clients):
         db.session.commit()
     memur.post(f"/subscriptionview/withdraw/{stale}")
     memur.post(f"/subscriptionview/submit/{stale}")
+    # a malformed token is a crafted request: refused whole (app/core/guards.py)
+    assert mudur.post("/approvals/bulk", data={"record": [tokens[good], "SubscriptionView:xx"]}).status_code == 400
     resp = mudur.post("/approvals/bulk", data={"record": [tokens[archived], tokens[stale], tokens[good],
-                                                          "SubscriptionView:xx", "Nope:1:1",
-                                                          f"SubscriptionView:{good}"]},
+                                                          "Nope:1:1", f"SubscriptionView:{good}"]},
                       follow_redirects=True)
     page = text(resp)
     assert resp.status_code == 200

@@ -41,10 +41,12 @@ def parse_pk(value):
 
 
 def parse_record_token(token):
-    """``"GiftView:12"`` (bulk forms) → ``("GiftView", 12)``; None when malformed."""
-    name, sep, pk = str(token or "").partition(":")
+    """``"GiftView:12"`` or ``"GiftView:12:3"`` (bulk forms; the last part is the
+    version the approver saw) → ``("GiftView", 12)``; None when malformed."""
+    name, sep, rest = str(token or "").partition(":")
+    pk, _sep, version = rest.partition(":")
     number = parse_pk(pk)
-    if not sep or not name or number is None:
+    if not sep or not name or number is None or (_sep and not version.isdigit()):
         return None
     return name, number
 
@@ -104,6 +106,9 @@ def _check_list_args(view):
 
     appbuilder = current_app.extensions.get("appbuilder")
     views = _views_by_name(appbuilder) if appbuilder is not None else {}
+    refuse_masked = getattr(view, "_refuse_masked_args", None)
+    if refuse_masked is not None:  # a field the user sees masked: its own Turkish 400
+        refuse_masked()
     for arg in request.args:
         values = request.args.getlist(arg)
         if any("\x00" in v for v in values) or "\x00" in arg:
