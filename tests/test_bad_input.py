@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import uuid
 
 import pytest
 
@@ -211,8 +212,12 @@ def test_control_characters_are_stripped_from_every_text_input(app, login, entry
         texts = [n for n, k, _ in plan if k in ("StringField", "TextAreaField")]
         if not texts:
             return  # no text input on this register
-        data = {n: ("Kontrol\x00 kar\x01akter\x1b\x7f\tsekme\nsatır" if k in ("StringField", "TextAreaField")
-                    else g) for n, k, g in plan}
+        # the good value ("Deneme") with control characters inside: valid once they are stripped
+        token = uuid.uuid4().hex[:6]  # unique: duplicate checks must not refuse it
+        formatted = ("phone", "email", "plate", "identity", "iban", "url")  # left empty: own formats
+        data = {n: (("" if any(f in n for f in formatted) else f"De\x00ne\x01me\x1b\x7f {token}")
+                    if k in ("StringField", "TextAreaField") else g)
+                for n, k, g in plan}
         before_ids = {r[0] for r in db.session.query(model.id)}
         resp = client.post(base + "/add", data=data, follow_redirects=True)
         assert resp.status_code == 200, f"{entry.name}: {resp.status_code}"

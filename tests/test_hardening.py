@@ -458,3 +458,18 @@ def test_pages_load_without_csp_violations_in_a_real_browser(app):
     assert seen_csp and all(seen_csp), "a page was served without a CSP"
     assert violations == [], violations
     assert errors == [], errors
+
+
+def test_control_characters_are_stripped_at_input(app, login):
+    from app.registers.reference.models import Contact
+
+    client = login("memur")
+    resp = client.post("/contactview/add", data={"kind": "kurum", "name": "Kontrol\x00\x01 Kurumu\x1b\x7f 7f3a",
+                                                 "notes": "satır 1\r\n\tsatır 2\x00"}, follow_redirects=True)
+    assert resp.status_code == 200
+    with app.app_context():
+        row = db.session.query(Contact).filter(Contact.name.like("Kontrol%7f3a")).one()
+        assert row.name == "Kontrol Kurumu 7f3a" and row.notes == "satır 1\r\n\tsatır 2"
+        db.session.delete(row)
+        db.session.commit()
+        db.session.remove()
