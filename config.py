@@ -53,6 +53,10 @@ class Config:
     LOGIN_LOCKOUT_ATTEMPTS = int(os.environ.get("LOGIN_LOCKOUT_ATTEMPTS", "5"))
     LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
 
+    # --- exports ----------------------------------------------------------
+    # A synchronous list PDF renders at most this many rows (beyond: XLSX is offered).
+    PDF_LIST_MAX_ROWS = int(os.environ.get("PDF_LIST_MAX_ROWS", "2000"))
+
     # --- language ---------------------------------------------------------
     BABEL_DEFAULT_LOCALE = "tr"
     BABEL_DEFAULT_TIMEZONE = "Europe/Istanbul"
