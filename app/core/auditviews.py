@@ -275,7 +275,7 @@ def describe(entries, user=None, view=None):
                                   format_value(model, key, pair[1], users, personal_ok)))
             elif e.action in SNAPSHOT_ACTIONS and model is not None:
                 for key, value in changes.items():
-                    if key in ("archived", "archived_at") and not value:
+                    if key == "id" or key in ("archived", "archived_at") and not value:
                         continue
                     if value in (None, ""):
                         continue

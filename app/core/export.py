@@ -274,10 +274,12 @@ def xlsx_bytes(headers, rows, title, filters="", kinds=None, totals=None) -> byt
         row_no = last + 1
         ws.cell(row=row_no, column=1, value="Toplam").font = Font(bold=True)
         for c, total in enumerate(totals, start=1):
-            if total is not None:
-                cell = ws.cell(row=row_no, column=c, value=total)
-                cell.number_format = MONEY_FORMAT
-                cell.font = Font(bold=True)
+            if total is None:
+                continue
+            cell = ws.cell(row=row_no, column=c, value=neutralise(total) if isinstance(total, str) else total)
+            if not isinstance(total, str):
+                cell.number_format = formats.get(kinds[c - 1], MONEY_FORMAT)
+            cell.font = Font(bold=True)
     for idx, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(idx)].width = min(max(width + 2, 6), 60)
     ws.freeze_panes = "A3"

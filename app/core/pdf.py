@@ -540,7 +540,7 @@ def render_list_pdf(title, headers, rows, kinds=None, *, filters="", letterhead=
     text_rows = [[text(v, k) for v, k in zip(row, kinds)] for row in rows]
     total_row = None
     if totals and any(t is not None for t in totals):
-        total_row = [text(t, "money") if t is not None else "" for t in totals]
+        total_row = [text(t, kinds[c]) if t is not None else "" for c, t in enumerate(totals)]
         if not total_row[0]:
             total_row[0] = "Toplam"
 
