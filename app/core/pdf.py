@@ -492,9 +492,10 @@ def _list_col_widths(headers, text_rows, kinds, available, font, bold, size):
     total_extra = sum(extra)
     if total_extra <= spare:
         widths = list(wants)
-        leftover = available - sum(widths)
-        weights = [max(e, 1) for e in extra] if total_extra else [1] * ncols
-        return [w + leftover * x / sum(weights) for w, x in zip(widths, weights)]
+        # everything fits on one line: a little air, no stretching to the page
+        # width (a narrow report stays narrow)
+        room = min(available - sum(widths), 0.15 * sum(widths))
+        return [w + room * w / sum(widths) for w in widths]
     return [m + spare * e / total_extra for m, e in zip(mins, extra)]
 
 
