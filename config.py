@@ -61,6 +61,10 @@ class Config:
     SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
     SESSION_MAX_HOURS = int(os.environ.get("SESSION_MAX_HOURS", "12"))
 
+    # --- exports ----------------------------------------------------------
+    # A synchronous list PDF renders at most this many rows (beyond: XLSX is offered).
+    PDF_LIST_MAX_ROWS = int(os.environ.get("PDF_LIST_MAX_ROWS", "2000"))
+
     # --- language ---------------------------------------------------------
     BABEL_DEFAULT_LOCALE = "tr"
     BABEL_DEFAULT_TIMEZONE = "Europe/Istanbul"

@@ -157,14 +157,16 @@ def record(register, record_id, action, summary=None, changes=None, commit=True)
 SKIP_FIELDS = {"version", "search_key", "updated_at", "updated_by_id", "created_at", "created_by_id"}
 
 
-PERSONAL_MARK = "(kişisel veri)"
+from app.core.personal import PERSONAL_MARK  # noqa: E402  (one mark everywhere)
 
 
 def _value(obj, key, value):
     """KVKK data minimisation: the audit trail says *that* a personal field
     changed, never its value, so anonymising a record leaves nothing behind
     in the append-only log."""
-    if value is not None and key in getattr(type(obj), "personal_fields", ()):
+    names = obj.personal_field_names() if hasattr(obj, "personal_field_names") \
+        else getattr(type(obj), "personal_fields", ())
+    if value is not None and value != "" and key in names:
         return PERSONAL_MARK
     return _jsonable(value)
 
@@ -188,9 +190,26 @@ def _changed_values(obj):
         if hist.has_changes():
             before = hist.deleted[0] if hist.deleted else None
             after = hist.added[0] if hist.added else None
-            if before != after:
+            if not same_value(before, after):
                 changes[attr.key] = [_value(obj, attr.key, before), _value(obj, attr.key, after)]
     return changes
+
+
+def _normal(value):
+    if isinstance(value, str):
+        value = value.replace("\r\n", "\n").strip()
+        return value or None
+    if isinstance(value, dt.datetime):
+        return value.replace(second=0, microsecond=0)
+    if isinstance(value, (Decimal, float)) and not isinstance(value, bool):
+        return Decimal(str(value)).normalize()
+    return value
+
+
+def same_value(before, after) -> bool:
+    """An edit that re-sends the same content is no change: '' and None,
+    trailing blanks, 1850 and 1850.00, seconds a minute-precise form drops."""
+    return _normal(before) == _normal(after)
 
 
 def _classify(changes):
@@ -199,6 +218,11 @@ def _classify(changes):
     if "state" in changes:
         return "state"
     return "update"
+
+
+def _reference(obj):
+    ref = getattr(obj, "audit_reference", None)
+    return str(ref() if callable(ref) else obj)
 
 
 def is_audited(obj):
@@ -221,6 +245,6 @@ def _capture(session, flush_context):
             entries.append(("purge", obj, _column_values(obj)))
     if not entries:
         return
-    rows = [_row(new_entry(obj.__tablename__, obj.id, action, str(obj)[:300], changes))
+    rows = [_row(new_entry(obj.__tablename__, obj.id, action, _reference(obj)[:300], changes))
             for action, obj, changes in entries]
     session.connection().execute(AuditEntry.__table__.insert(), rows)

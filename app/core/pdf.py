@@ -415,3 +415,251 @@ def pdf_response(pdf_bytes: bytes, filename: str = "belge.pdf", *, as_attachment
     resp.headers["X-Content-Type-Options"] = "nosniff"
     resp.headers["Cache-Control"] = "private, no-store, max-age=0"
     return resp
+
+
+# --------------------------------------------------------------------------
+# List PDFs (reportlab platypus: made for long tables)
+# --------------------------------------------------------------------------
+#
+# A list of registers or a report: title, the filters used and the date under
+# it, one table whose header row repeats on every page, "Sayfa x / y" on
+# every page, a total row for money columns. Numbers, dates and record
+# numbers never break inside a token (their column is at least as wide as
+# the longest token), long text wraps at word boundaries. Same embedded
+# Roboto faces as the official documents. ~10,000 rows in a few seconds,
+# where the xhtml2pdf template took 20 s for 1,200 (kept for small reports).
+
+_LIST_NUMERIC = ("money", "int", "decimal")
+
+
+def _list_styles():
+    from reportlab.lib.styles import ParagraphStyle
+
+    base = ParagraphStyle("ozk-cell", fontName=FONT_NAME, fontSize=7.5, leading=9.2,
+                          splitLongWords=1, wordWrap=None)
+    return {
+        "cell": base,
+        "head": ParagraphStyle("ozk-head", parent=base, fontName=FONT_NAME + "-Bold"),
+        "title": ParagraphStyle("ozk-title", parent=base, fontName=FONT_NAME + "-Bold", fontSize=13,
+                                leading=16, alignment=1, spaceAfter=3),
+        "org": ParagraphStyle("ozk-org", parent=base, fontName=FONT_NAME + "-Bold", fontSize=9,
+                              leading=11, alignment=1),
+        "meta": ParagraphStyle("ozk-meta", parent=base, fontSize=8, leading=10, alignment=1,
+                               spaceAfter=6),
+    }
+
+
+def _esc(text: str) -> str:
+    return (str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br/>"))
+
+
+def _list_col_widths(headers, text_rows, kinds, available, font, bold, size):
+    """Widths in points: every column at least as wide as its longest token
+    (numbers, dates and record numbers never break), the rest of the page
+    shared by how much text each column holds."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    pad = 6.0
+    ncols = len(headers)
+    mins, wants = [], []
+    for c in range(ncols):
+        head_tokens = str(headers[c]).split()
+        min_w = max([stringWidth(t, bold, size) for t in head_tokens] + [12]) + pad
+        longest_tokens, longest_texts = [], []
+        for row in text_rows:
+            text = row[c]
+            if not text:
+                continue
+            if kinds[c] in _LIST_NUMERIC or kinds[c] in ("date", "datetime", "bool") or len(text) <= 24:
+                longest_tokens.append(text) if kinds[c] != "text" else longest_tokens.extend(text.split())
+            else:
+                longest_tokens.extend(text.split())
+            longest_texts.append(text)
+        longest_tokens = sorted(set(longest_tokens), key=len, reverse=True)[:8]
+        longest_texts = sorted(longest_texts, key=len, reverse=True)[:5]
+        token_w = max([stringWidth(t, font, size) for t in longest_tokens] + [0]) + pad
+        text_w = max([stringWidth(t, font, size) for t in longest_texts] + [0]) + pad
+        head_w = stringWidth(str(headers[c]), bold, size) + pad
+        min_w = max(min_w, min(token_w, available * 0.4))
+        mins.append(min_w)
+        wants.append(max(min_w, min(max(text_w, head_w), available * 0.5)))
+    total_min = sum(mins)
+    if total_min >= available:
+        return [available * m / total_min for m in mins]
+    spare = available - total_min
+    extra = [w - m for w, m in zip(wants, mins)]
+    total_extra = sum(extra)
+    if total_extra <= spare:
+        widths = list(wants)
+        # everything fits on one line: a little air, no stretching to the page
+        # width (a narrow report stays narrow)
+        room = min(available - sum(widths), 0.15 * sum(widths))
+        return [w + room * w / sum(widths) for w in widths]
+    return [m + spare * e / total_extra for m, e in zip(mins, extra)]
+
+
+def render_list_pdf(title, headers, rows, kinds=None, *, filters="", letterhead=None,
+                    totals=None, date_text=None) -> bytes:
+    """A list as a PDF: ``rows`` are typed values or text; ``kinds`` per column
+    (text, date, datetime, money, int, decimal, bool) align numbers right
+    and keep them whole; ``totals`` (a value or None per column) adds a bold
+    total row."""
+    import datetime as _dt
+
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.units import mm
+    from reportlab.pdfgen import canvas as rl_canvas
+    from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from app.core import turkish
+
+    register_fonts()
+    headers = [str(h) for h in headers]
+    ncols = len(headers)
+    kinds = list(kinds or []) + ["text"] * (ncols - len(kinds or []))
+
+    def text(value, kind):
+        if value is None:
+            return ""
+        if isinstance(value, str):
+            return "".join(ch for ch in value if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+        if isinstance(value, bool):
+            return "Evet" if value else "Hayır"
+        if isinstance(value, (_dt.date, _dt.datetime)):
+            return turkish.format_date(value)
+        if kind == "money":
+            return turkish.format_money(value)
+        if kind == "decimal":
+            return turkish.format_money(value, symbol=False)
+        if kind == "int" and isinstance(value, int):
+            return f"{value:,}".replace(",", ".")
+        return str(value)
+
+    text_rows = [[text(v, k) for v, k in zip(row, kinds)] for row in rows]
+    total_row = None
+    if totals and any(t is not None for t in totals):
+        total_row = [text(t, kinds[c]) if t is not None else "" for c, t in enumerate(totals)]
+        if not total_row[0]:
+            total_row[0] = "Toplam"
+
+    page = landscape(A4)
+    margin = 12 * mm
+    available = page[0] - 2 * margin
+    styles = _list_styles()
+    size = styles["cell"].fontSize
+    bold = FONT_NAME + "-Bold"
+    widths = _list_col_widths(headers, text_rows + ([total_row] if total_row else []), kinds,
+                              available, FONT_NAME, bold, size)
+
+    cell_style = styles["cell"]
+    data = [[Paragraph(_esc(h), styles["head"]) for h in headers]]
+    for row in text_rows:
+        out = []
+        for c, value in enumerate(row):
+            if kinds[c] != "text" or ("\n" not in value and
+                                      stringWidth(value, FONT_NAME, size) <= widths[c] - 6):
+                out.append(value)
+            else:
+                out.append(Paragraph(_esc(value), cell_style))
+        data.append(out)
+    if total_row:
+        data.append(total_row)
+
+    style = [
+        ("FONT", (0, 0), (-1, -1), FONT_NAME, size),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#999999")),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6e6e6")),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+    ]
+    for c, kind in enumerate(kinds):
+        if kind in _LIST_NUMERIC:
+            style.append(("ALIGN", (c, 1), (c, -1), "RIGHT"))
+    if total_row:
+        style += [("FONT", (0, -1), (-1, -1), bold, size),
+                  ("BACKGROUND", (0, -1), (-1, -1), colors.HexColor("#f2f2f2"))]
+
+    lh = _prepare_letterhead(letterhead)
+    date_text = date_text or turkish.format_day(_dt.date.today())
+    story = []
+    if lh.get("municipality"):
+        story.append(Paragraph(_esc(lh["municipality"]), styles["org"]))
+    if lh.get("unit"):
+        story.append(Paragraph(_esc(tr_upper(lh["unit"])), styles["org"]))
+    story.append(Spacer(1, 4))
+    story.append(Paragraph(_esc(tr_upper(title)), styles["title"]))
+    meta = f"Filtreler: {filters}" if filters else "Filtre yok: tüm kayıtlar"
+    story.append(Paragraph(_esc(f"{meta} · Tarih: {date_text} · {len(rows)} kayıt"), styles["meta"]))
+    if rows:
+        # Paginate here (one table per page, the header row on each): letting
+        # reportlab split one long table re-measures every remaining row at
+        # every page break, which is quadratic in the number of rows.
+        frame_h = page[1] - margin - 14 * mm - 12
+        head_h = sum(f.wrap(available, frame_h)[1] + f.getSpaceAfter() + f.getSpaceBefore()
+                     for f in story)
+        pad_v = 1.5 + 2
+        leading = cell_style.leading
+
+        def height(cells):
+            h = leading
+            for c, cell in enumerate(cells):
+                if isinstance(cell, Paragraph):
+                    h = max(h, cell.wrap(widths[c] - 6, frame_h)[1])
+                elif "\n" in cell:
+                    h = max(h, leading * (cell.count("\n") + 1))
+            return h + pad_v
+
+        heights = [height(r) for r in data]
+        header_h = heights[0]
+        start, used, capacity = 1, header_h, frame_h - head_h
+        chunks = []
+        for i in range(1, len(data)):
+            if used + heights[i] > capacity and i > start:
+                chunks.append((start, i))
+                start, used, capacity = i, header_h, frame_h
+            used += heights[i]
+        chunks.append((start, len(data)))
+        for a, b in chunks:
+            last = b == len(data)
+            chunk_style = list(style)
+            if not (last and total_row):
+                chunk_style = [s for s in style if s[1] != (0, -1)]
+            table = LongTable([data[0]] + data[a:b], colWidths=widths, repeatRows=1,
+                              rowHeights=[heights[0]] + heights[a:b])
+            table.setStyle(TableStyle(chunk_style))
+            story.append(table)
+    else:
+        story.append(Paragraph("Kayıt bulunamadı.", styles["cell"]))
+
+    footer_title = str(title)
+
+    class NumberedCanvas(rl_canvas.Canvas):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._pages = []
+
+        def showPage(self):
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            count = len(self._pages)
+            for state in self._pages:
+                self.__dict__.update(state)
+                self.setFont(FONT_NAME, 7.5)
+                self.setFillGray(0.35)
+                self.drawString(margin, 7 * mm, f"{footer_title} · {date_text}")
+                self.drawRightString(page[0] - margin, 7 * mm, f"Sayfa {self._pageNumber} / {count}")
+                super().showPage()
+            super().save()
+
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(out, pagesize=page, leftMargin=margin, rightMargin=margin,
+                            topMargin=margin, bottomMargin=14 * mm, title=str(title),
+                            author=str(lh.get("municipality") or ""), creator="Özel Kalem")
+    doc.build(story, canvasmaker=NumberedCanvas)
+    return out.getvalue()

@@ -53,7 +53,8 @@ class Register:
     # shadow it, Register being first in the bases); readers use getattr(..., False).
     search_fields: tuple = ()        # columns/attributes folded into search_key
     personal_fields: tuple = ()      # KVKK: fields holding personal data
-    masked_fields: dict = {}         # KVKK: {column: "phone" | "identity"} masked for some roles
+    masked_fields: dict = {}         # KVKK: {column: "phone" | "identity" | "name"} masked for some roles
+    names_person = False             # KVKK: str(record) names a natural person (see app.core.personal)
     number_prefix: str | None = None
 
     id = Column(Integer, primary_key=True)
@@ -92,6 +93,18 @@ class Register:
 
     def display_number(self):
         return getattr(self, "number", None) or f"#{self.id}"
+
+    def personal_field_names(self) -> tuple:
+        """This record's personal fields (a register may narrow them per
+        record, e.g. an institution's name is not personal data)."""
+        return tuple(type(self).personal_fields)
+
+    def audit_reference(self) -> str:
+        """What the audit log's summary says about the record: its number
+        when ``str(record)`` would name a person, else ``str(record)``."""
+        from app.core.personal import names_person
+
+        return self.display_number() if names_person(self) else str(self)
 
     def updated_by_name(self):
         from flask_appbuilder.security.sqla.models import User
@@ -325,6 +338,12 @@ def _masking_formatter(kind, inner=None):
         from app.ops.kvkk import mask_identity, mask_phone
         from app.security.roles import UNMASKED_ROLES
 
+        if kind == "name":
+            from app.core.personal import mask_name, may_see_personal
+
+            if may_see_personal():
+                return inner(value) if inner else ("" if value is None else value)
+            return mask_name(value)
         value = inner(value) if inner else value
         user = getattr(g, "user", None)
         roles = {r.name for r in getattr(user, "roles", [])} if user is not None else set()
@@ -603,7 +622,7 @@ class RegisterView(ModelView):
             item, orders=get_order_args(), pages=get_page_args(),
             page_sizes=get_page_size_args(), widgets=widgets)
         if self.personal_data:
-            audit.record(item.__tablename__, item.id, "read", str(item))
+            audit.record(item.__tablename__, item.id, "read", item.audit_reference())
         approvable = getattr(item, "__approvable__", False)
         return self.render_template(
             self.show_template, pk=item.id, title=self.show_title, widgets=widgets,
@@ -676,9 +695,12 @@ class RegisterView(ModelView):
         return self.appbuilder.sm.has_access(f"can_{action}", self.class_permission_name)
 
     def _history_entries(self, item):
-        return (db.session.query(audit.AuditEntry)
-                .filter_by(register=item.__tablename__, record_id=item.id)
-                .order_by(audit.AuditEntry.at.desc(), audit.AuditEntry.id.desc()).all())
+        from app.core.auditviews import describe
+
+        entries = (db.session.query(audit.AuditEntry)
+                   .filter_by(register=item.__tablename__, record_id=item.id)
+                   .order_by(audit.AuditEntry.at.desc(), audit.AuditEntry.id.desc()).all())
+        return describe(entries, view=self)
 
     def _attachments(self, item):
         from app.core.attachments import Attachment
@@ -785,7 +807,8 @@ class RegisterView(ModelView):
                                     title=f"{self.show_title}: Geçmiş")
 
     # -- export --------------------------------------------------------------
-    def _filtered_rows(self):
+    def _filtered_rows(self, limit=None):
+        """(total count, rows up to ``limit``) of the list as filtered now."""
         from flask_appbuilder.urltools import get_filter_args, get_order_args
 
         self._refuse_masked_args()
@@ -793,58 +816,105 @@ class RegisterView(ModelView):
         order = get_order_args().get(self.__class__.__name__)
         order_column, order_direction = order if order else (self.base_order or ("", ""))
         joined = self._filters.get_joined_filters(self._base_filters)
-        limit = current_app.config.get("EXPORT_MAX_ROWS", 50000)
-        _, rows = self.datamodel.query(joined, order_column, order_direction, page=0, page_size=limit)
-        return rows
+        limit = limit or current_app.config.get("EXPORT_MAX_ROWS", 50000)
+        return self.datamodel.query(joined, order_column, order_direction, page=0, page_size=limit)
 
-    def _export_table(self):
+    def _register_title(self):
+        for entry in REGISTRY:
+            if entry.view is type(self):
+                return str(entry.label)
+        return str(self.list_title)
+
+    def _filters_text(self):
+        """The filters of the current list in words (printed under export titles)."""
+        parts = []
+        q = (request.args.get("q") or "").strip()
+        if q:
+            parts.append(f'Arama: "{q}"')
+        if request.args.get("archived") == "1":
+            parts.append("Arşivdeki kayıtlar")
+        choices = dict(getattr(self.datamodel.obj, "choices", {}) or {})
+        if getattr(self.datamodel.obj, "__approvable__", False):
+            choices.setdefault("state", approval.STATE_LABELS)
+        for flt, value in self._filters.get_filters_values():
+            label = str(self.label_columns.get(flt.column_name, flt.column_name))
+            shown = choices.get(flt.column_name, {}).get(value, value)
+            parts.append(f"{label} {str(flt.name).lower()}: {shown}")
+        return ", ".join(parts)
+
+    def _export_table(self, limit=None):
         from app.core.export import table_for
 
         columns = self.export_columns or self.list_columns
-        return table_for(self, columns, self._filtered_rows())
+        count, rows = self._filtered_rows(limit)
+        table = table_for(self, columns, rows, title=str(self.list_title), filters=self._filters_text())
+        return count, table
+
+    def _export_audit(self, kind, rows):
+        audit.record(self.datamodel.obj.__tablename__, None, "export",
+                     f"{kind}, {rows} satır", {"args": request.args.to_dict()})
 
     @expose("/export.csv")
     @has_access
     @permission_name("export")
     def export_csv(self):
-        from app.core.export import csv_response
+        from app.core.export import table_response
 
-        headers, rows = self._export_table()
-        audit.record(self.datamodel.obj.__tablename__, None, "export",
-                     f"CSV, {len(rows)} satır", {"args": request.args.to_dict()})
-        return csv_response(headers, rows, self._export_name())
+        _, table = self._export_table()
+        self._export_audit("CSV", len(table.rows))
+        return table_response(table, "csv", self._export_name())
 
     @expose("/export.xlsx")
     @has_access
     @permission_name("export")
     def export_xlsx(self):
-        from app.core.export import xlsx_response
+        from app.core.export import ExportBusy, busy_response, heavy_export, table_response
 
-        headers, rows = self._export_table()
-        audit.record(self.datamodel.obj.__tablename__, None, "export",
-                     f"XLSX, {len(rows)} satır", {"args": request.args.to_dict()})
-        return xlsx_response(headers, rows, self._export_name(), str(self.list_title))
+        try:
+            with heavy_export(g.user.id):
+                _, table = self._export_table()
+                self._export_audit("XLSX", len(table.rows))
+                return table_response(table, "xlsx", self._export_name())
+        except ExportBusy:
+            return busy_response()
 
     @expose("/export.pdf")
     @has_access
     @permission_name("export")
     def list_pdf(self):
-        from app.core.documents import letterhead
-        from app.core.pdf import pdf_response, render_pdf
+        from app.core.export import ExportBusy, busy_response, heavy_export
 
-        headers, rows = self._export_table()
-        audit.record(self.datamodel.obj.__tablename__, None, "export",
-                     f"PDF liste, {len(rows)} satır", {"args": request.args.to_dict()})
-        # a list is not an approvable document: no draft mark, no approval block
-        doc = {"title": turkish.upper(str(self.list_title)), "number": None,
-               "date": turkish.format_day(dt.date.today()), "fields": [], "signatures": [],
-               "notes": None}
-        pdf = render_pdf("pdf/list.html", letterhead=letterhead(), doc=doc, landscape=True,
-                         headers=headers, rows=rows)
+        cap = int(current_app.config.get("PDF_LIST_MAX_ROWS", 2000))
+        try:
+            with heavy_export(g.user.id):
+                count, table = self._export_table(limit=cap + 1)
+                if count > cap:
+                    return self._pdf_too_large(count, cap)
+                self._export_audit("PDF liste", len(table.rows))
+                return self._list_pdf_response(table)
+        except ExportBusy:
+            return busy_response()
+
+    def _pdf_too_large(self, count, cap):
+        qs = request.query_string.decode()
+        xlsx = url_for(f"{self.__class__.__name__}.export_xlsx") + (f"?{qs}" if qs else "")
+        back = url_for(f"{self.__class__.__name__}.list") + (f"?{qs}" if qs else "")
+        return self.render_template("register/export_too_large.html", count=count, cap=cap,
+                                    xlsx_url=xlsx, back_url=back, title=str(self.list_title))
+
+    def _list_pdf_response(self, table):
+        from app.core.documents import letterhead
+        from app.core.pdf import pdf_response, render_list_pdf
+
+        pdf = render_list_pdf(table.title, table.headers, table.rows, table.kinds,
+                              filters=table.filters, letterhead=letterhead(),
+                              totals=table.money_totals() if "money" in table.kinds else None)
         return pdf_response(pdf, filename=f"{self._export_name()}.pdf")
 
     def _export_name(self):
-        return f"{self.datamodel.obj.__tablename__}-{dt.date.today():%Y%m%d}"
+        from app.core.export import export_filename
+
+        return export_filename(self._register_title())
 
     # -- attachments ---------------------------------------------------------
     @expose("/attachments/<pk>", methods=["POST"])
@@ -899,7 +969,9 @@ class RegisterView(ModelView):
         if hasattr(order, "type") and isinstance(order.type, String):
             order = turkish_order(order, dialect)
         items = query.order_by(order).limit(20).all()
-        return jsonify(results=[{"id": i.id, "text": str(i)} for i in items])
+        from app.core.personal import safe_label
+
+        return jsonify(results=[{"id": i.id, "text": safe_label(i)} for i in items])
 
     # -- PDF -----------------------------------------------------------------
     @expose("/pdf/<pk>")

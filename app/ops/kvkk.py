@@ -19,7 +19,7 @@ import datetime as dt
 import click
 from flask import g, has_app_context
 from flask.cli import AppGroup
-from sqlalchemy import String, Text, or_
+from sqlalchemy import Date, DateTime, String, Text, and_, or_
 
 from app.core import audit
 from app.extensions import db
@@ -124,10 +124,19 @@ def personal_models():
     return models
 
 
+def _first_of_year(value):
+    """A required date (a leave's dates) is coarsened to 1 January of its year:
+    the day is personal data, the year is statistics."""
+    return value.replace(month=1, day=1) if value is not None else value
+
+
 def _blank_value(column):
-    """What a personal column becomes, or raises for a column that cannot be blanked."""
+    """What a personal column becomes, or raises for a column that cannot be blanked.
+    A callable is applied to the current value (required dates)."""
     if column.nullable:
         return None
+    if isinstance(column.type, (Date, DateTime)):
+        return _first_of_year
     if isinstance(column.type, (String, Text)):
         length = getattr(column.type, "length", None)
         if length is None or length >= len(PLACEHOLDER):
@@ -157,14 +166,28 @@ def _blank_values(column, blank):
 
 
 def _pending_query(model, fields, cutoff):
-    """Records older than the cutoff with at least one personal field not blank."""
+    """Records older than the cutoff with at least one personal field not blank.
+    Coarsened dates do not count (they are never blank); a register may narrow
+    which records (``kvkk_condition``) or which fields of a record
+    (``kvkk_field_conditions``, e.g. only a person's name, not an institution's)
+    hold personal data."""
     conditions = []
+    field_conditions = getattr(model, "kvkk_field_conditions", {}) or {}
     for name, column, blank in fields:
+        if callable(blank):
+            continue
         attr = getattr(model, name)
         values = _blank_values(column, blank)
         is_blank = or_(attr.is_(None), attr.in_(sorted(values))) if values else attr.is_(None)
-        conditions.append(~is_blank)
-    return db.session.query(model).filter(model.created_at < cutoff, or_(*conditions))
+        condition = ~is_blank
+        if name in field_conditions:
+            condition = and_(condition, field_conditions[name](model))
+        conditions.append(condition)
+    query = db.session.query(model).filter(model.created_at < cutoff, or_(*conditions))
+    record_condition = getattr(model, "kvkk_condition", None)
+    if record_condition is not None:
+        query = query.filter(record_condition(model))
+    return query
 
 
 def plan(now=None):
@@ -201,8 +224,10 @@ def anonymize(dry_run=False, now=None):
                     raise KvkkError(f"{step['register']}: kişisel alanlar boşaltıldıktan sonra yeniden dolduruldu.")
                 seen.update(r.id for r in batch)
                 for record in batch:
+                    names = set(record.personal_field_names())
                     for name, _column, blank in fields:
-                        setattr(record, name, blank)
+                        if name in names:
+                            setattr(record, name, blank(getattr(record, name)) if callable(blank) else blank)
                 db.session.flush()   # before_flush recomputes search_key; audit hook records the change
                 done += len(batch)
             step["count"] = done

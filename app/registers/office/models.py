@@ -141,6 +141,7 @@ class Vehicle(Register, Model):
 
     __tablename__ = "vehicle"
     search_fields = ("plate", "make_model", "driver_name")
+    masked_fields = {"driver": "name"}
 
     plate = Column(String(16), nullable=False, unique=True)
     make_model = Column(String(120), nullable=False)
@@ -190,7 +191,9 @@ class DutySlip(Register, Approvable, Numbered, Model):
     __tablename__ = "duty_slip"
     number_prefix = "GK"
     search_fields = ("number", "driver_name", "plate", "route", "purpose", "passengers")
-    personal_fields = ("passengers",)
+    personal_fields = ("route", "purpose", "passengers", "notes")
+    masked_fields = {"driver": "name"}
+    names_person = True
     choices = {"state": approval.STATE_LABELS}
 
     driver_id = Column(Integer, ForeignKey("staff.id"), nullable=False, index=True)
@@ -273,6 +276,7 @@ class CustodyItem(Register, Model):
 
     __tablename__ = "custody_item"
     search_fields = ("item", "category", "serial_no", "holder_name")
+    masked_fields = {"holder": "name"}
     choices = {"condition": CUSTODY_CONDITIONS}
 
     item = Column(String(200), nullable=False)
@@ -300,6 +304,8 @@ class CustodyHistory(Register, Model):
 
     __tablename__ = "custody_history"
     search_fields = ("item_label", "holder_name", "note")
+    masked_fields = {"holder": "name"}
+    names_person = True
 
     item_id = Column(Integer, ForeignKey("custody_item.id", ondelete="CASCADE"), nullable=False,
                      index=True)
@@ -420,6 +426,8 @@ class Handover(Register, Approvable, Numbered, Model):
     number_prefix = "DT"
     search_fields = ("number", "leaving_name", "successor_name", "notes")
     personal_fields = ("reason", "notes")
+    masked_fields = {"leaving_staff": "name", "successor": "name", "drawn_up_by": "name"}
+    names_person = True
     choices = {"reason": HANDOVER_REASONS, "state": approval.STATE_LABELS}
 
     leaving_staff_id = Column(Integer, ForeignKey("staff.id"), nullable=False, index=True)
@@ -548,6 +556,7 @@ class HandoverLine(Register, Model):
     __tablename__ = "handover_line"
     search_fields = ("description", "serial", "note")
     choices = {"kind": LINE_KINDS, "status": LINE_STATUSES}
+    masked_fields = {"handover": "name"}
 
     handover_id = Column(Integer, ForeignKey("handover.id", ondelete="CASCADE"), nullable=False,
                          index=True)
@@ -625,7 +634,9 @@ class Leave(Register, Approvable, Model):
 
     __tablename__ = "leave"
     search_fields = ("staff_name", "substitute_name", "kind_label")
-    personal_fields = ("kind", "consent_note", "notes")
+    personal_fields = ("date_from", "date_to", "kind", "consent_note", "notes")
+    masked_fields = {"staff": "name", "substitute": "name"}
+    names_person = True
     choices = {"kind": LEAVE_KINDS, "state": approval.STATE_LABELS}
 
     staff_id = Column(Integer, ForeignKey("staff.id"), nullable=False, index=True)

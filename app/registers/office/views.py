@@ -62,6 +62,35 @@ def _year_arg(default=None):
 class OfficeView(RegisterView):
     """Base of the office registers (unticked check boxes are handled by the core)."""
 
+    def _report_export(self, title, headers, rows, kinds, totals=None, filters=""):
+        """``?export=xlsx|pdf`` of a report page: the same table as the screen,
+        typed XLSX or a list PDF (one heavy export per user at a time)."""
+        from flask import g
+
+        from app.core import audit
+        from app.core.documents import letterhead
+        from app.core.export import ExportBusy, busy_response, export_filename, heavy_export, xlsx_response
+        from app.core.pdf import pdf_response, render_list_pdf
+
+        kind = request.args.get("export")
+        if not self._can("export"):
+            from flask import abort
+
+            abort(403)
+        name = export_filename(title)
+        try:
+            with heavy_export(g.user.id):
+                audit.record(self.datamodel.obj.__tablename__, None, "export",
+                             f"Rapor {kind.upper()}: {title}", {"args": request.args.to_dict()})
+                if kind == "pdf":
+                    pdf = render_list_pdf(title, headers, rows, kinds, filters=filters,
+                                          letterhead=letterhead(), totals=totals)
+                    return pdf_response(pdf, filename=f"{name}.pdf")
+                return xlsx_response(headers, rows, name, title, filters=filters, kinds=kinds,
+                                     totals=totals)
+        except ExportBusy:
+            return busy_response()
+
 
 # ---------------------------------------------------------------------------
 # Abonelikler
@@ -133,6 +162,13 @@ class SubscriptionView(OfficeView):
             p["kind"] = r.kind_label
         lines = sorted(per.items(), key=lambda kv: turkish.sort_key(kv[0]))
         total = sum((p["cost"] for _, p in lines), Decimal("0"))
+        if request.args.get("export") in ("xlsx", "pdf"):
+            rows = [[name, p["kind"], p["copies"], p["cost"]] for name, p in lines]
+            copies = sum(p["copies"] for _, p in lines)
+            return self._report_export(f"{year} yılı abonelik giderleri",
+                                       ["Yayın", "Tür", "Adet", "Tutar (TL)"], rows,
+                                       ["text", "text", "int", "money"],
+                                       totals=["Toplam", None, copies, total], filters=f"Yıl: {year}")
         return self.render_template("office/costs.html", title=f"{year} yılı abonelik giderleri",
                                     year=year, years=years, lines=lines, total=total,
                                     totals_by_year=sorted(totals_by_year.items(), reverse=True))
@@ -263,6 +299,12 @@ class DutySlipView(OfficeView):
                 for vid in sorted(vehicles, key=lambda i: turkish.sort_key(vehicles[i].plate))]
         month_totals = [sum(r[1][m] for r in rows) for m in range(13)]
         months = ["Oca", "Şub", "Mar", "Nis", "May", "Haz", "Tem", "Ağu", "Eyl", "Eki", "Kas", "Ara"]
+        if request.args.get("export") in ("xlsx", "pdf"):
+            headers = ["Araç"] + months + ["Toplam km", "Görev sayısı"]
+            data = [[str(vehicle)] + [v or None for v in kms] + [count] for vehicle, kms, count in rows]
+            totals = ["Toplam"] + [v or None for v in month_totals] + [sum(r[2] for r in rows)]
+            return self._report_export(f"{year} yılı araç kilometreleri (aylık)", headers, data,
+                                       ["text"] + ["int"] * 14, totals=totals, filters=f"Yıl: {year}")
         return self.render_template("office/km.html", title=f"{year} yılı araç kilometreleri (aylık)",
                                     year=year, rows=rows, months=months, month_totals=month_totals,
                                     fmt=_km)

@@ -116,6 +116,8 @@ class Event(Register, Model):
 
     __tablename__ = "event"
     search_fields = ("name", "organiser", "place", "representative", "decision_label", "notes")
+    personal_fields = ("representative",)
+    masked_fields = {"organiser": "name", "representative": "name"}
     choices = {"decision": EVENT_DECISIONS}
     lookup_order = _LookupOrder(lambda cls: cls.starts_at.desc())
 
@@ -175,7 +177,9 @@ class Visit(Register, Model):
 
     __tablename__ = "visit"
     search_fields = ("guest", "guest_institution", "purpose", "host", "origin_label", "notes")
-    personal_fields = ("notes",)
+    personal_fields = ("purpose", "host", "notes")
+    names_person = True
+    masked_fields = {"guest": "name", "host": "name"}
     choices = {"origin": ORIGIN}
     lookup_order = _LookupOrder(lambda cls: cls.date.desc())
 
@@ -234,6 +238,7 @@ class Gift(Register, Approvable, Numbered, Model):
     number_prefix = "HD"
     search_fields = ("number", "item", "occasion", "counterpart", "kept_at", "direction_label", "notes")
     choices = {"direction": GIFT_DIRECTIONS}
+    masked_fields = {"counterpart": "name"}
 
     direction = Column(String(10), nullable=False)
     date = Column(Date, nullable=False, index=True)
@@ -315,6 +320,9 @@ class WreathOrder(Register, Approvable, Numbered, Model):
     search_fields = ("number", "recipient", "occasion_label", "kind_label", "message", "supplier",
                      "invoice_no", "delivery_address")
     choices = {"occasion": OCCASIONS, "kind": WREATH_KINDS}
+    personal_fields = ("delivery_address",)
+    masked_fields = {"recipient": "name", "delivery_address": "name"}
+    names_person = True
 
     occasion = Column(String(20), nullable=False)
     kind = Column(String(20), nullable=False)
@@ -414,6 +422,8 @@ class Trip(Register, Approvable, Model):
     __tablename__ = "trip"
     search_fields = ("destination", "participants", "purpose", "sister_city", "scope_label")
     choices = {"scope": TRIP_SCOPES}
+    personal_fields = ("participants",)
+    masked_fields = {"participants": "name"}
 
     destination = Column(String(200), nullable=False)
     scope = Column(String(10), nullable=False, default="yurtici")

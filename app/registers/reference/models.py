@@ -11,8 +11,11 @@ class Contact(Register, Model):
 
     __tablename__ = "contact"
     search_fields = ("name", "title", "institution_name", "phone", "email")
-    personal_fields = ("phone", "email", "address")
-    masked_fields = {"phone": "phone"}
+    # KVKK: a person's name and title are personal data, an institution's are not
+    personal_fields = ("name", "title", "phone", "email", "address", "notes")
+    masked_fields = {"phone": "phone", "name": "name"}
+    kvkk_field_conditions = {"name": lambda cls: cls.kind == "kisi",
+                             "title": lambda cls: cls.kind == "kisi"}
 
     choices = {"kind": {"kurum": "Kurum", "kisi": "Kişi"}}
     kind = Column(String(10), nullable=False, default="kisi")
@@ -27,6 +30,15 @@ class Contact(Register, Model):
     notes = Column(Text)
 
     __table_args__ = (trigram_index("contact"), turkish_sort_index("contact", "name"))
+
+    @property
+    def names_person(self):
+        return self.kind != "kurum"
+
+    def personal_field_names(self):
+        if self.kind == "kurum":
+            return tuple(f for f in type(self).personal_fields if f not in ("name", "title"))
+        return tuple(type(self).personal_fields)
 
     @property
     def institution_name(self):
@@ -53,6 +65,8 @@ class Unit(Register, Model):
 
     __tablename__ = "unit"
     search_fields = ("name", "head", "email")
+    personal_fields = ("head",)
+    masked_fields = {"head": "name"}
     name = Column(String(150), nullable=False, unique=True)
     head = Column(String(150))
     email = Column(String(120))
@@ -68,8 +82,12 @@ class Staff(Register, Model):
 
     __tablename__ = "staff"
     search_fields = ("name", "title", "office_role")
-    personal_fields = ("phone",)
-    masked_fields = {"phone": "phone"}
+    personal_fields = ("name", "title", "phone")
+    masked_fields = {"phone": "phone", "name": "name"}
+    names_person = True
+    # KVKK: the names of people still working here are kept; anonymize blanks
+    # staff who are no longer active once the retention period has passed
+    kvkk_condition = staticmethod(lambda cls: cls.active.is_(False))
     name = Column(String(150), nullable=False)
     title = Column(String(150))
     unit_id = Column(Integer, ForeignKey("unit.id"))
