@@ -10,6 +10,7 @@ import re
 
 from pypdf import PdfReader
 
+from tests.test_core import PDF_BYTES  # a real one-page PDF (attachments must parse)
 from app.core import approval
 from app.extensions import db
 from app.registers.office.models import (
@@ -464,7 +465,7 @@ def test_director_proxy(app, clients):
         # the Müdür's own leave takes effect on the mayor's olur: its scan is attached
         # before submission, and the approval is recorded as "Başkan Oluru"
         assert memur.post(f"/leaveview/attachments/{leave.id}",
-                          data={"file": (io.BytesIO(b"%PDF-1.4\n%olur\n"), "olur.pdf")},
+                          data={"file": (io.BytesIO(PDF_BYTES), "olur.pdf")},
                           content_type="multipart/form-data").status_code == 302
         done = submit_and_approve(app, Leave, "leaveview", leave.id, memur, mudur)
         assert done.state == approval.APPROVED and done.decided_as == "Başkan Oluru", done.state

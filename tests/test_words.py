@@ -71,7 +71,9 @@ def approved_gift(app, clients):
     data["record_version"] = str(gift.version)
     assert memur.post(f"/giftview/edit/{gift.id}", data=data, follow_redirects=True).status_code == 200
     memur.post(f"/giftview/submit/{gift.id}", follow_redirects=True)
-    mudur.post(f"/giftview/approve/{gift.id}", data={"note": "Uygundur"}, follow_redirects=True)
+    seen = str(_gift(app, item).version)  # approve carries the version the Müdür saw
+    mudur.post(f"/giftview/approve/{gift.id}", data={"note": "Uygundur", "version": seen},
+               follow_redirects=True)
     gift = _gift(app, item)
     assert gift.state == "approved"
     return gift

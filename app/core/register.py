@@ -393,7 +393,16 @@ def masked_for_user(model) -> set:
         return set()
     user = getattr(g, "user", None)
     roles = {r.name for r in getattr(user, "roles", [])} if user is not None else set()
-    return set() if roles & UNMASKED_ROLES else set(fields)
+    masked = set()
+    for column, kind in fields.items():
+        if kind == "name":  # names: masked only for roles without personal data (app/core/personal.py)
+            from app.core.personal import may_see_personal
+
+            if not may_see_personal(user):
+                masked.add(column)
+        elif not roles & UNMASKED_ROLES:
+            masked.add(column)
+    return masked
 
 
 def _masked_search(query, model, words):
