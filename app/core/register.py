@@ -463,9 +463,11 @@ class RegisterView(ModelView):
         if getattr(model, "__approvable__", False):
             mappings.setdefault("state", approval.STATE_LABELS)
         extra = dict(self.search_form_extra_fields or {})
+        labels = dict(self.label_columns or {})
         for col in self.search_columns or []:
-            if col in mappings and col not in extra:
-                extra[col] = SelectField(choices=[(k, str(v)) for k, v in mappings[col].items()],
+            if col in mappings:
+                label = labels.get(col) or (_l("Status") if col == "state" else col)
+                extra[col] = SelectField(label, choices=[(k, str(v)) for k, v in mappings[col].items()],
                                          validators=[Optional()])
         self.search_form_extra_fields = extra
 
