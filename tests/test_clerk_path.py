@@ -352,3 +352,24 @@ def test_printed_url_uses_the_public_address_from_settings(app, clients, approve
             save_settings({"public_url": ""})
             db.session.commit()
             db.session.remove()
+
+
+def test_validation_messages_follow_the_language(app, login):
+    client = login("memur")
+    data = {"kind": "kurum", "name": f"Dil Deneme {uuid.uuid4().hex[:5]}", "protocol_rank": "5000"}
+    tr = text(client.post("/contactview/add", data=data))
+    assert "Protokol sırası 1 ile 999 arasında olmalıdır." in tr
+    client.get("/lang/en")
+    en = text(client.post("/contactview/add", data=data))
+    assert "The protocol rank must be between 1 and 999." in en and "Protokol sırası" not in en
+    client.get("/lang/tr")
+
+
+def test_big_integers_are_shown_with_turkish_separators(clients, app):
+    with app.app_context():
+        slip = db.session.query(DutySlip).filter(DutySlip.odometer_out >= 10000).first()
+        pk, value = (slip.id, slip.odometer_out) if slip else (None, None)
+        db.session.remove()
+    assert pk is not None, "the demo data has a slip with a five-digit odometer"
+    page = text(clients["mudur"].get(f"/dutyslipview/show/{pk}"))
+    assert f"{value:,}".replace(",", ".") in page

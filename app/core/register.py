@@ -485,6 +485,10 @@ class RegisterView(ModelView):
                     formatters[col] = turkish.format_money
             elif self.datamodel.is_boolean(col):
                 formatters[col] = lambda v: "Evet" if v else "Hayır"
+            elif self.datamodel.is_integer(col) and col != "id":
+                # 85200 km reads 85.200, as a Turkish clerk writes it
+                formatters[col] = lambda v: "" if v is None else (
+                    f"{v:,}".replace(",", ".") if abs(v) >= 10000 else str(v))
         for col, kind in (getattr(self.datamodel.obj, "masked_fields", {}) or {}).items():
             if col in columns:
                 formatters[col] = _masking_formatter(kind, formatters.get(col))
