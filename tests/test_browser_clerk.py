@@ -192,3 +192,29 @@ def test_add_edit_show_screens_per_domain_have_no_english(page, app, domain, vie
         body = page.inner_text("body")
         for english in ("Type to search", "Not in the directory", "__None", "Added Row", "Cancel"):
             assert english not in body, (path, english)
+
+
+def test_missing_contact_is_added_from_a_dialog_without_losing_the_form(page, app):
+    from app.registers.reference.models import Contact
+
+    tok = uuid.uuid4().hex[:5]
+    login(page, "memur")
+    page.goto(page.base + "/wreathorderview/add")
+    page.fill("#delivery_address", f"Yazılan adres {tok}")
+    page.click("#recipient + .select2-container")
+    page.keyboard.type(f"Nurten Köse {tok}")
+    page.locator(".select2-results__message").wait_for()            # not in the directory
+    page.keyboard.press("Escape")
+    page.click(".ozk-quick-add[data-target=recipient]")
+    frame = page.frame_locator("#ozk-dialog-frame")
+    frame.locator("#name").wait_for()
+    assert frame.locator("#name").input_value() == f"Nurten Köse {tok}"   # what was typed
+    assert frame.locator(".navbar").count() == 0                          # a small dialog, no menu
+    shot(page, "clerk-quick-add")
+    frame.locator("#kind").select_option("kisi")
+    frame.locator(SAVE.replace(":not(#ozk-logout)", "")).click()
+    page.locator("#ozk-dialog").wait_for(state="hidden")
+    assert f"Nurten Köse {tok}" in page.inner_text("#recipient + .select2-container")
+    assert page.input_value("#delivery_address") == f"Yazılan adres {tok}"
+    cid = _db(app, lambda db: db.session.query(Contact.id).filter_by(name=f"Nurten Köse {tok}").scalar())
+    assert page.eval_on_selector("#recipient", "el => el.value") == str(cid)

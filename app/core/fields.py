@@ -62,7 +62,9 @@ class AjaxSelectField(Field):
     def quick_add_url(self):
         from flask import url_for
 
-        if not self.quick_add:
+        from flask import request
+
+        if not self.quick_add or request.args.get("_dialog"):   # no dialog inside the dialog
             return None
         try:
             from app.extensions import appbuilder
