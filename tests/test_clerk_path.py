@@ -373,3 +373,16 @@ def test_big_integers_are_shown_with_turkish_separators(clients, app):
     assert pk is not None, "the demo data has a slip with a five-digit odometer"
     page = text(clients["mudur"].get(f"/dutyslipview/show/{pk}"))
     assert f"{value:,}".replace(",", ".") in page
+
+
+def test_english_mode_home_and_approvals_title_are_english(login):
+    client = login("mudur")
+    client.get("/lang/en")
+    try:
+        home = text(client.get("/"))
+        assert "New record" in home and "Awaiting my approval" in home and "Yeni kayıt" not in home
+        inbox = text(client.get("/approvals/"))
+        assert "Awaiting my approval" in inbox and "Onayımı bekleyenler" not in inbox
+    finally:
+        client.get("/lang/tr")
+    assert "Yeni kayıt" in text(client.get("/"))
