@@ -386,3 +386,21 @@ def test_english_mode_home_and_approvals_title_are_english(login):
     finally:
         client.get("/lang/tr")
     assert "Yeni kayıt" in text(client.get("/"))
+
+
+def test_wreath_prefilled_from_an_event_takes_its_occasion(clients, app):
+    from app.registers.protocol.models import Event
+
+    def make():
+        ev = Event(name="Merhum Ali Rıza Bey'in cenaze töreni", starts_at=dt.datetime(FAR, 4, 4, 13, 0),
+                   place="Merkez Camii", decision="celenk_mesaj")
+        db.session.add(ev)
+        db.session.commit()
+        return ev.id
+
+    with app.app_context():
+        eid = make()
+        db.session.remove()
+    page = text(clients["memur"].get(f"/wreathorderview/add?event={eid}"))
+    assert re.search(r'<option selected value="cenaze">|<option value="cenaze" selected>', page)
+    assert 'value="04.04.2033"' in page and "Merkez Camii" in page

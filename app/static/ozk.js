@@ -155,6 +155,12 @@
     });
   }
 
+  $(document).on("change", ".ozk-file-input", function () {
+    var name = this.files && this.files.length ? this.files[0].name : "";
+    var label = $(this).closest("form").find(".ozk-file-name");
+    label.text(name || label.data("empty"));
+  });
+
   $(function () {
     defaultConfirmations();
     $(".ozk-ajax-select").each(function () { initPicker($(this)); });
