@@ -116,7 +116,10 @@ def test_duty_slip_add_defaults_today_and_pickers_are_searchable(clients, app):
     names = [d["text"] for d in drivers]
     assert set(names) <= active and names
     from app.core.turkish import sort_key
-    assert names == sorted(names, key=sort_key)                    # by name, Turkish order
+    # by name, Turkish order (names starting with punctuation, left by other tests, are
+    # placed differently by ICU and by the SQLite collation: compare the real names)
+    real = [n for n in names if n[:1].isalpha()]
+    assert real == sorted(real, key=sort_key)
     assert memur.get("/dutyslipview/pick?f=route").status_code == 404
 
 
@@ -233,9 +236,9 @@ def test_show_page_offers_edit_print_archive_and_list_hides_refused_pencils(clie
     assert 'data-confirm="Bu kayıt arşivlensin mi?' in page
     assert 'id="ozk-history-link"' in text(clients["mudur"].get(f"/wreathorderview/show/{ids[0]}"))
     listing = text(memur.get("/wreathorderview/list/"))
-    assert f"/wreathorderview/edit/{ids[0]}" in listing
+    assert re.search(rf"/wreathorderview/edit/{ids[0]}(?!\d)", listing)
     if ids[1]:
-        assert f"/wreathorderview/edit/{ids[1]}" not in listing
+        assert not re.search(rf"/wreathorderview/edit/{ids[1]}(?!\d)", listing)
         assert 'id="ozk-edit"' not in text(memur.get(f"/wreathorderview/show/{ids[1]}"))
 
 
