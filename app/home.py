@@ -1,6 +1,7 @@
 """Home page per role: what this person can do, with links."""
 from flask import g, url_for
 from flask_appbuilder import IndexView, expose
+from flask_babel import gettext as _
 
 from app.core.register import CATEGORIES, REGISTRY
 
@@ -22,7 +23,7 @@ class HomeView(IndexView):
                     continue
                 actions = []
                 if sm.has_access("can_add", entry.name):
-                    actions.append(("Yeni kayıt", url_for(f"{entry.name}.add")))
+                    actions.append((_("New record"), url_for(f"{entry.name}.add")))
                 items.append({"label": entry.label, "icon": entry.icon,
                               "url": url_for(f"{entry.name}.list"), "actions": actions})
             if items:
@@ -34,14 +35,14 @@ class HomeView(IndexView):
         if is_approver and sm.has_access("can_index", "ApprovalInboxView"):
             from app.core.inbox import pending_count
 
-            tasks.append(("Onayımı bekleyenler", url_for("ApprovalInboxView.index"), pending_count()))
+            tasks.append((_("Awaiting my approval"), url_for("ApprovalInboxView.index"), pending_count()))
         submissions = None if is_approver else my_submissions(user, sm)
         if sm.has_access("can_list", "AuditLogView"):
-            tasks.append(("Denetim kaydı", url_for("AuditLogView.list"), None))
+            tasks.append((_("Audit log"), url_for("AuditLogView.list"), None))
         if sm.has_access("can_list", "UserDBModelView"):
-            tasks.append(("Kullanıcılar", url_for("UserDBModelView.list"), None))
+            tasks.append((_("Users"), url_for("UserDBModelView.list"), None))
         if sm.has_access("can_index", "SettingsView"):
-            tasks.append(("Ayarlar", url_for("SettingsView.index"), None))
+            tasks.append((_("Settings"), url_for("SettingsView.index"), None))
         roles = ", ".join(r.name for r in user.roles)
         return self.render_template(self.index_template, appbuilder=self.appbuilder,
                                     groups=groups, tasks=tasks, roles=roles, submissions=submissions)

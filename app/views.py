@@ -8,7 +8,7 @@ from app.core.register import CATEGORIES, add_registered_views
 def add_views(appbuilder):
     from app.core.inbox import ApprovalInboxView
     from app.core.auditviews import AuditLogView
-    from app.core.documents import VerifyView
+    from app.core.documents import PublicVerifyView, VerifyView
     from app.registers import load_views
     from app.settings.views import SettingsView
 
@@ -27,6 +27,7 @@ def add_views(appbuilder):
                         icon="fa-shield", category="audit", category_label=cat_label,
                         category_icon=cat_icon)
     appbuilder.add_view_no_menu(VerifyView)
+    appbuilder.add_view_no_menu(PublicVerifyView)
     cat_label, cat_icon = CATEGORIES["settings"]
     appbuilder.add_view(SettingsView, "SettingsView", label=_l("Office settings"), icon="fa-cog",
                         category="settings", category_label=cat_label, category_icon=cat_icon)

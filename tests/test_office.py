@@ -222,7 +222,10 @@ def test_duty_slip_register_pdf_and_approval(app, clients):
     listing = text(memur.get("/dutyslipview/list/"))
     assert slip.number in listing
     assert slip.number in text(memur.get("/dutyslipview/list/?q=ÇANAKKALE öz"))
-    assert slip.number not in text(memur.get("/dutyslipview/list/?q=canakkale"))
+    # issue 11: a query without Turkish letters forgives the keyboard (was: not found);
+    # one typed with Turkish letters stays exact
+    assert slip.number in text(memur.get("/dutyslipview/list/?q=canakkale"))
+    assert slip.number not in text(memur.get("/dutyslipview/list/?q=çanakkalı"))
 
     # editing the record itself is not an overlap with itself
     edit(app, memur, "dutyslipview", DutySlip, slip.id, slip_form(app, passengers="Belediye Başkanı, Şeyma Güçlü"))

@@ -371,7 +371,8 @@ def test_visit_time_institution_filters_and_gifts(clients):
     assert "14:30" in listing and "Yabancı" in listing
     by_inst = page(memur.get("/visitview/list/?_flt_0_guest_institution=EMNİYET"))
     assert f"Nezaket ziyareti {tok}" in by_inst and f"Yabancı heyet {tok}" not in by_inst
-    by_origin = page(memur.get("/visitview/list/?_flt_3_origin=yabanci"))
+    # issue 11: a choice column filters by "eşittir" (index 0), not by the text operators
+    by_origin = page(memur.get("/visitview/list/?_flt_0_origin=yabanci"))
     assert f"Yabancı heyet {tok}" in by_origin and f"Nezaket ziyareti {tok}" not in by_origin
     by_date = page(memur.get(f"/visitview/list/?_flt_0_date={TODAY.isoformat()}&q={tok}"))
     assert f"Nezaket ziyareti {tok}" in by_date

@@ -154,7 +154,7 @@ def record(register, record_id, action, summary=None, changes=None, commit=True)
 
 
 # --- automatic capture -------------------------------------------------------
-SKIP_FIELDS = {"version", "search_key", "updated_at", "updated_by_id", "created_at", "created_by_id"}
+SKIP_FIELDS = {"version", "search_key", "search_ascii", "updated_at", "updated_by_id", "created_at", "created_by_id"}
 
 
 from app.core.personal import PERSONAL_MARK  # noqa: E402  (one mark everywhere)

@@ -7,7 +7,12 @@ import base64
 import hashlib
 import hmac
 
-from flask import abort, current_app, request, url_for
+import json
+import threading
+import time
+from collections import defaultdict, deque
+
+from flask import abort, current_app, redirect, request, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
 
@@ -32,21 +37,47 @@ def letterhead():
             "logo_path": logo_path()}
 
 
+def fingerprint(title, number, date, fields, signatures, notes, approved_at) -> str:
+    """A short SHA-256 of what the paper says: the verification page shows it,
+    so a reader can see whether the printed content is the registered one."""
+    payload = json.dumps([str(title), number, date, [[str(k), str(v)] for k, v in fields],
+                          [[str(s.get("title")), str(s.get("name"))] for s in signatures],
+                          str(notes or ""), approved_at], ensure_ascii=False)
+    digest = hashlib.sha256(payload.encode()).hexdigest().upper()
+    return "-".join(digest[i:i + 4] for i in range(0, 16, 4))
+
+
+def public_verification_url(item, code) -> str:
+    """The verification page's address as printed: the installation's public
+    address from the settings (Ayarlar → Genel adres), else this request's host."""
+    from app.settings.models import get_settings
+
+    path = url_for("PublicVerifyView.verify", register=item.__tablename__, pk=item.id, code=code)
+    base = (get_settings().get("public_url") or "").strip().rstrip("/")
+    if base:
+        return base + path
+    return url_for("PublicVerifyView.verify", register=item.__tablename__, pk=item.id, code=code,
+                   _external=True)
+
+
 def doc_context(view, item, title, fields, signatures, date=None, notes=None):
     approved = getattr(item, "state", None) == approval.APPROVED
     decider = getattr(item, "decided_by", None)
     code = verification_code(item) if approved else None
+    day = turkish.format_day(date or item.created_at)
+    approved_at = turkish.format_date(getattr(item, "decided_at", None))
     return {
         "title": title,
         "number": getattr(item, "number", None),
-        "date": turkish.format_day(date or item.created_at),
+        "date": day,
         "approved": approved,
         "approver_name": decider.get_full_name() if decider else "",
         "approver_title": getattr(item, "decided_as", "") or "",
-        "approved_at": turkish.format_date(getattr(item, "decided_at", None)),
+        "approved_at": approved_at,
         "verification_code": code,
-        "verification_url": url_for("VerifyView.verify", register=item.__tablename__, pk=item.id,
-                                    code=code, _external=True) if code else None,
+        "verification_url": public_verification_url(item, code) if code else None,
+        "fingerprint": fingerprint(title, getattr(item, "number", None), day, fields, signatures,
+                                   notes, approved_at) if code else None,
         "fields": fields,
         "signatures": signatures,
         "notes": notes,
@@ -64,19 +95,65 @@ def record_pdf_response(view, item):
 
 
 class VerifyView(BaseView):
+    """The old, logged-in address of the check: sends to the public page."""
+
     route_base = "/verify"
 
     @expose("/<register>/<int:pk>")
     @has_access
     def verify(self, register, pk):
-        from app.core.register import REGISTRY
+        return redirect(url_for("PublicVerifyView.verify", register=register, pk=pk,
+                                code=request.args.get("code", "")))
 
+
+_HITS: dict = defaultdict(deque)
+_HITS_LOCK = threading.Lock()
+
+
+def _rate_limited() -> bool:
+    """``VERIFY_RATE_LIMIT`` checks per minute and address (default 30)."""
+    limit = int(current_app.config.get("VERIFY_RATE_LIMIT", 30))
+    now = time.monotonic()
+    key = request.remote_addr or "?"
+    with _HITS_LOCK:
+        hits = _HITS[key]
+        while hits and now - hits[0] > 60:
+            hits.popleft()
+        if len(hits) >= limit:
+            return True
+        hits.append(now)
+    return False
+
+
+class PublicVerifyView(BaseView):
+    """What the QR code on a printed document opens, without a login: does a
+    document with this number and code exist, its register, date, state and
+    the fingerprint of its printed content. No personal data."""
+
+    route_base = "/dogrula"
+
+    @expose("/<register>/<int:pk>")
+    def verify(self, register, pk):
+        from app.core.register import REGISTRY
+        from app.extensions import appbuilder
+
+        if _rate_limited():
+            return self.render_template("verify.html", limited=True, doc=None,
+                                        title="Belge doğrulama"), 429
+        code = (request.args.get("code") or "").strip().upper()[:40]
         entry = next((e for e in REGISTRY if e.model.__tablename__ == register), None)
-        if entry is None:
-            abort(404)
-        item = db.session.get(entry.model, pk)
-        code = request.args.get("code", "")
-        valid = bool(item is not None and getattr(item, "state", None) == approval.APPROVED
+        item = db.session.get(entry.model, pk) if entry is not None else None
+        valid = bool(item is not None and code and not item.archived
+                     and getattr(item, "state", None) == approval.APPROVED
+                     and entry.view.pdf_template
                      and hmac.compare_digest(verification_code(item), code))
-        return self.render_template("verify.html", item=item, valid=valid, code=code, entry=entry,
-                                    title="Belge doğrulama")
+        doc = None
+        if valid:
+            view = next(v for v in appbuilder.baseviews if v.__class__ is entry.view)
+            ctx = view.pdf_context(item)
+            doc = {"register": str(entry.label), "number": ctx.get("number") or "",
+                   "title": ctx.get("title"), "date": ctx.get("date"),
+                   "state": item.state_label(), "approved_at": ctx.get("approved_at"),
+                   "fingerprint": ctx.get("fingerprint"), "code": code}
+        return self.render_template("verify.html", limited=False, doc=doc, code=code,
+                                    title="Belge doğrulama"), (200 if valid else 404)

@@ -21,30 +21,63 @@ from app.extensions import db
 
 class AjaxSelectWidget:
     def __call__(self, field, **kwargs):
+        from flask_babel import gettext
+
         current = field.data
         option = ""
         if current is not None:
             option = f'<option value="{escape(current.id)}" selected>{escape(str(current))}</option>'
         attrs = {
             "id": field.id, "name": field.name, "class": "form-control ozk-ajax-select",
-            "data-url": field.lookup_url(), "data-placeholder": "Yazarak arayın…",
+            "data-url": field.lookup_url(), "data-placeholder": gettext("Type to search…"),
+            "aria-label": str(field.label.text),
         }
+        quick = field.quick_add_url()
+        if quick:
+            attrs["data-quick-add"] = quick
         attr_html = " ".join(f'{k}="{escape(v)}"' for k, v in attrs.items())
-        return Markup(f'<select {attr_html}><option value=""></option>{option}</select>')
+        html = f'<select {attr_html}><option value=""></option>{option}</select>'
+        if quick:
+            html += (f'<button type="button" class="btn btn-link btn-xs ozk-quick-add" '
+                     f'data-target="{escape(field.id)}" data-url="{escape(quick)}">'
+                     f'<span class="fa fa-plus"></span> {escape(gettext("Not in the directory? Add it"))}</button>')
+        return Markup(html)
 
 
 class AjaxSelectField(Field):
     widget = AjaxSelectWidget()
 
-    def __init__(self, label=None, validators=None, model=None, endpoint=None, **kwargs):
+    def __init__(self, label=None, validators=None, model=None, endpoint=None, url_args=None,
+                 quick_add=None, **kwargs):
         super().__init__(label, validators, **kwargs)
         self.model = model
         self.endpoint = endpoint
+        self.url_args = dict(url_args or {})
+        # endpoint of a view whose add form may open in a dialog (contacts by default)
+        self.quick_add = quick_add if quick_add is not None else QUICK_ADD.get(
+            getattr(model, "__tablename__", ""))
 
     def lookup_url(self):
         from flask import url_for
 
-        return url_for(self.endpoint)
+        return url_for(self.endpoint, **self.url_args)
+
+    def quick_add_url(self):
+        from flask import url_for
+
+        from flask import request
+
+        if not self.quick_add or request.args.get("_dialog"):   # no dialog inside the dialog
+            return None
+        try:
+            from app.extensions import appbuilder
+
+            view_name = self.quick_add.split(".")[0]
+            if not appbuilder.sm.has_access("can_add", view_name):
+                return None
+            return url_for(self.quick_add, _dialog=1)
+        except Exception:  # noqa: BLE001 - no dialog rather than a broken form
+            return None
 
     def process_formdata(self, valuelist):
         self.data = None
@@ -62,20 +95,34 @@ class AjaxSelectField(Field):
         return str(self.data.id) if self.data is not None else ""
 
 
+DATE_FORMATS = ["%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y", "%d.%m.%y"]
+DATETIME_FORMATS = ["%d.%m.%Y %H:%M", "%d.%m.%Y %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S",
+                    "%Y-%m-%d %H:%M", "%d.%m.%Y"]
+
+
 def html5_dates(form_cls):
-    """Turn generated date/datetime fields into HTML5 inputs (in place)."""
+    """Date/datetime fields become text inputs written the Turkish way
+    (``26.11.2026``, ``26.11.2026 14:30``) whatever the browser's locale; a
+    date picker from FAB's bundled bootstrap-datepicker helps (ozk.js).
+    ISO input (``2026-11-26``) is still accepted. (The name is historical.)"""
+    from wtforms.widgets import TextInput
+
     for name in dir(form_cls):
         unbound = getattr(form_cls, name, None)
         field_class = getattr(unbound, "field_class", None)
         if field_class is None:
             continue
-        if issubclass(field_class, DateTimeField) and not issubclass(field_class, (DateTimeLocalField, DateField, TimeField)):
-            unbound.field_class = DateTimeLocalField
-            unbound.kwargs["format"] = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"]
-            unbound.kwargs["widget"] = DateTimeLocalInput()
+        if issubclass(field_class, DateTimeField) and not issubclass(field_class, (DateField, TimeField)):
+            unbound.field_class = DateTimeField
+            unbound.kwargs["format"] = list(DATETIME_FORMATS)
+            unbound.kwargs["widget"] = TextInput()
+            unbound.kwargs["render_kw"] = {"class": "form-control ozk-datetime", "autocomplete": "off",
+                                           "placeholder": "gg.aa.yyyy ss:dd", "inputmode": "numeric"}
         elif issubclass(field_class, DateField):
-            unbound.kwargs["format"] = "%Y-%m-%d"
-            unbound.kwargs["widget"] = DateInput()
+            unbound.kwargs["format"] = list(DATE_FORMATS)
+            unbound.kwargs["widget"] = TextInput()
+            unbound.kwargs["render_kw"] = {"class": "form-control ozk-date", "autocomplete": "off",
+                                           "placeholder": "gg.aa.yyyy", "inputmode": "numeric"}
     return form_cls
 
 
@@ -91,7 +138,10 @@ def choice_fields(form_cls, choices: dict):
         label = unbound.kwargs.get("label") or (unbound.args[0] if unbound.args else name)
         validators = [v for v in unbound.kwargs.get("validators", []) if not isinstance(v, Optional)]
         required = any(type(v).__name__ in ("DataRequired", "InputRequired") for v in validators)
-        options = ([] if required else [("", "—")]) + [(k, str(v)) for k, v in mapping.items()]
+        from flask_babel import lazy_gettext
+
+        blank = lazy_gettext("Choose…") if required else "—"
+        options = [("", blank)] + [(k, str(v)) for k, v in mapping.items()]
         setattr(form_cls, name, SelectField(label, choices=options, validators=validators or [Optional()],
                                             description=unbound.kwargs.get("description", ""),
                                             render_kw={"class": "form-control"}))
@@ -157,6 +207,74 @@ def turkish_decimals(form_cls):
         field_class = getattr(unbound, "field_class", None)
         if isinstance(field_class, type) and issubclass(field_class, DecimalField):
             unbound.field_class = TurkishDecimalField
+    return form_cls
+
+
+def parse_turkish_integer(raw: str):
+    """'85.200' / '85 200' / '85200' → 85200; None for an empty input."""
+    import re
+
+    text = (raw or "").strip().replace(" ", "").replace("\u00a0", "")
+    if not text:
+        return None
+    if re.fullmatch(r"-?\d{1,3}(\.\d{3})+", text):
+        text = text.replace(".", "")
+    if not re.fullmatch(r"-?\d+", text):
+        from flask_babel import gettext
+
+        raise ValueError(gettext("Enter a whole number (e.g. 85.200)."))
+    return int(text)
+
+
+def turkish_integers(form_cls):
+    """Whole-number inputs accept Turkish thousands separators (odometer "85.200")."""
+    from wtforms.fields import IntegerField
+
+    class TurkishIntegerField(IntegerField):
+        def process_formdata(self, valuelist):
+            if valuelist:
+                try:
+                    self.data = parse_turkish_integer(valuelist[0])
+                except ValueError as exc:
+                    self.data = None
+                    raise ValueError(str(exc)) from None
+
+        def _value(self):
+            if self.raw_data:
+                return self.raw_data[0]
+            if self.data is None:
+                return ""
+            return f"{self.data:,}".replace(",", ".") if abs(self.data) >= 10000 else str(self.data)
+
+    for name in dir(form_cls):
+        unbound = getattr(form_cls, name, None)
+        field_class = getattr(unbound, "field_class", None)
+        if isinstance(field_class, type) and issubclass(field_class, IntegerField):
+            unbound.field_class = TurkishIntegerField
+    return form_cls
+
+
+QUICK_ADD = {"contact": "ContactView.add"}   # related table → add form that may open in a dialog
+
+
+def relation_pickers(form_cls, view):
+    """Every many-to-one select FAB generated (a dropdown of the whole table
+    with a "__None" blank) becomes the search-as-you-type picker, served by
+    the view's own ``pick`` endpoint (active rows, Turkish order)."""
+    from flask_appbuilder.fields import QuerySelectField
+
+    for name in dir(form_cls):
+        unbound = getattr(form_cls, name, None)
+        field_class = getattr(unbound, "field_class", None)
+        if not (isinstance(field_class, type) and issubclass(field_class, QuerySelectField)):
+            continue
+        model = view.datamodel.get_related_model(name)
+        label = unbound.kwargs.get("label") or (unbound.args[0] if unbound.args else name)
+        setattr(form_cls, name, AjaxSelectField(
+            label, validators=unbound.kwargs.get("validators", []), model=model,
+            endpoint=f"{view.__class__.__name__}.pick", url_args={"f": name},
+            quick_add=QUICK_ADD.get(getattr(model, "__tablename__", "")),
+            description=unbound.kwargs.get("description", "")))
     return form_cls
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose
+from flask_babel import gettext as _
 from flask_appbuilder.security.decorators import has_access
 
 from app.core import approval
@@ -42,7 +43,7 @@ class ApprovalInboxView(BaseView):
     def index(self):
         title = approval.approver_title(g.user)
         return self.render_template("inbox.html", rows=pending_records() if title else [],
-                                    approver_title=title, title="Onayımı bekleyenler")
+                                    approver_title=title, title=_("Awaiting my approval"))
 
     @expose("/bulk", methods=["POST"])
     @has_access

@@ -64,6 +64,9 @@ class Register:
     archived = Column(Boolean, default=False, nullable=False, index=True)
     archived_at = Column(DateTime)
     search_key = Column(Text, default="", nullable=False)
+    # the same key with ç ğ ı ö ş ü as c g i o s u: what a query typed without
+    # Turkish letters is matched against (``isik`` finds ``Işık``)
+    search_ascii = Column(Text, default="", nullable=False, info={"ozk_trigram": True})
 
     @declared_attr
     def created_by_id(cls):
@@ -150,6 +153,45 @@ def _stamp(session, flush_context, instances):
             obj.search_key = obj.build_search_key()
 
 
+@event.listens_for(Register, "before_insert", propagate=True)
+@event.listens_for(Register, "before_update", propagate=True)
+def _ascii_key(mapper, connection, target):
+    # last thing before the row is written, after every hook that sets search_key
+    target.search_ascii = turkish.ascii_fold(target.search_key or "")
+
+
+@event.listens_for(Column, "after_parent_attach")
+def _ascii_trigram_index(column, table):
+    """Every register table gets a trigram index on ``search_ascii`` too
+    (declared once, on the mixin column, instead of in each model)."""
+    from sqlalchemy import Index, Table
+
+    if isinstance(table, Table) and column.info.get("ozk_trigram"):
+        Index(f"ix_{table.name}_ascii_trgm", column, postgresql_using="gin",
+              postgresql_ops={column.name: "gin_trgm_ops"})
+
+
+def search_filter(query, model, text):
+    """The quick search: every word must occur in the record's key. A query
+    without Turkish letters is matched against the ASCII key (``isik`` finds
+    ``Işık``), then records matching it exactly in Turkish come first; a query
+    with Turkish letters is matched exactly (``ışık`` does not find ``isik``)."""
+    from sqlalchemy import and_, case
+
+    words = turkish.fold(text).split()[:6]
+    if not words:
+        return query
+    if turkish.has_turkish_letters(text):
+        for word in words:
+            query = query.filter(model.search_key.contains(word, autoescape=True))
+        return query
+    exact = []
+    for word in words:
+        query = query.filter(model.search_ascii.contains(turkish.ascii_fold(word), autoescape=True))
+        exact.append(model.search_key.contains(word, autoescape=True))
+    return query.order_by(case((and_(*exact), 0), else_=1))
+
+
 # ---------------------------------------------------------------------------
 # Turkish-aware data interface (search filters and ordering)
 # ---------------------------------------------------------------------------
@@ -191,8 +233,26 @@ class TurkishEqual(BaseFilter):
         return query.filter(fold_sql(field_) == turkish.fold(value))
 
 
+class ChoiceEqual(BaseFilter):
+    name = _l("Equal to")
+    arg_name = "eq"
+
+    def apply(self, query, value):
+        query, field_ = get_field_setup_query(query, self.model, self.column_name)
+        return query.filter(field_ == value) if value else query
+
+
+class ChoiceNotEqual(BaseFilter):
+    name = _l("Not Equal to")
+    arg_name = "neq"
+
+    def apply(self, query, value):
+        query, field_ = get_field_setup_query(query, self.model, self.column_name)
+        return query.filter((field_ != value) | field_.is_(None)) if value else query
+
+
 class TurkishFilterConverter(SQLAFilterConverter):
-    conversion_table = tuple(
+    conversion_table = (("is_choice", [ChoiceEqual, ChoiceNotEqual]),) + tuple(
         (test, [TurkishContains, TurkishNotContains, TurkishStartsWith, TurkishEqual])
         if test in ("is_text", "is_string") else (test, filters)
         for test, filters in SQLAFilterConverter.conversion_table
@@ -214,8 +274,7 @@ class RegisterListFilter(BaseFilter):
         query = query.filter(model.archived.is_(archived))
         q = (request.args.get("q") or "").strip()
         if q:
-            for word in turkish.fold(q).split()[:6]:
-                query = query.filter(model.search_key.contains(word, autoescape=True))
+            query = search_filter(query, model, q)
             query = _masked_search(query, model, turkish.fold(q).split()[:6])
         return query
 
@@ -225,20 +284,44 @@ READ_ONLY_PERMISSIONS = {"can_list", "can_show", "can_export", "can_history", "c
 LIST_ENDPOINTS = {"list", "export_csv", "export_xlsx", "list_pdf"}
 
 
+def record_editable(item) -> bool:
+    """Whether an edit form of this record would be accepted: not archived,
+    not locked by its approval state, not waiting for a decision."""
+    return not (getattr(item, "archived", False) or getattr(item, "is_locked", False)
+                or getattr(item, "state", None) == "pending")
+
+
 class RegisterInterface(SQLAInterface):
     filter_converter_class = TurkishFilterConverter
+
+    def is_choice(self, col_name):
+        """A column with declared ``choices`` (or an approval state): filtered
+        by "equal to / not equal to" with the labels, never "contains"."""
+        if col_name == "state" and getattr(self.obj, "__approvable__", False):
+            return True
+        return col_name in (getattr(self.obj, "choices", None) or {})
+
+    def get_values(self, lst, list_columns):
+        # the list template leaves out the edit pencil of a record an edit would refuse
+        for item, row in zip(lst, super().get_values(lst, list_columns)):
+            row["__editable__"] = record_editable(item)
+            yield row
 
     def add(self, item, commit=True):
         from app.core.saveerrors import saving
 
         with saving(self.session):
-            return super().add(item, commit)
+            result = super().add(item, commit)
+        g.ozk_saved = item
+        return result
 
     def edit(self, item, commit=True):
         from app.core.saveerrors import saving
 
         with saving(self.session):
-            return super().edit(item, commit)
+            result = super().edit(item, commit)
+        g.ozk_saved = item
+        return result
 
     def apply_order_by(self, query, order_column, order_direction, aliases_mapping=None,
                        bypass_many_to_many=False, add_pk=False):
@@ -428,19 +511,10 @@ def _blank_none(value):
     return "" if value is None else value
 
 
-from flask_appbuilder.widgets import ListWidget as _FabListWidget  # noqa: E402
-
-
-class RegisterListWidget(_FabListWidget):
-    """FAB's list widget without the edit pencil on locked rows."""
-
-    template = "register/list_widget.html"
 
 
 class RegisterView(ModelView):
     """Base view of every register."""
-
-    list_widget = RegisterListWidget
 
     list_template = "register/list.html"
     show_template = "register/show.html"
@@ -452,12 +526,22 @@ class RegisterView(ModelView):
     pdf_template: str | None = None    # e.g. "pdf/duty_slip.html"
     read_only = False                  # rows written by the system (e.g. custody history)
     export_columns: list | None = None  # defaults to list_columns
+    add_row_message = _l("Record added.")
+    edit_row_message = _l("Record updated.")
+    list_widget = None  # set below (a list without edit pencils a save would refuse)
+    pick_fill: dict = {}  # {field: fn(chosen record) -> {other field: default}} (see pick)
 
     def __init__(self, **kwargs):
         if not self.base_filters:
             self.base_filters = [["id", RegisterListFilter, None]]
         self.edit_form_extra_fields = dict(self.edit_form_extra_fields or {})
         self.edit_form_extra_fields["record_version"] = HiddenField()
+        self.edit_form_extra_fields["next_url"] = HiddenField()
+        self.add_form_extra_fields = dict(self.add_form_extra_fields or {})
+        self.add_form_extra_fields["next_url"] = HiddenField()
+        if self.list_widget is None:
+            self.list_widget = RegisterListWidget
+        self._choice_search_fields()
         super().__init__(**kwargs)
         model = self.datamodel.obj
         if not getattr(model, "__approvable__", False):
@@ -471,6 +555,24 @@ class RegisterView(ModelView):
         from app.core.saveerrors import guard_hooks
 
         guard_hooks(self)  # database errors in pre_add/pre_update: Turkish, not raw
+
+    def _choice_search_fields(self):
+        """"Filtre Ekle" on a choice or state column offers its labels."""
+        from wtforms import SelectField
+        from wtforms.validators import Optional
+
+        model = self.datamodel.obj
+        mappings = dict(getattr(model, "choices", None) or {})
+        if getattr(model, "__approvable__", False):
+            mappings.setdefault("state", approval.STATE_LABELS)
+        extra = dict(self.search_form_extra_fields or {})
+        labels = dict(self.label_columns or {})
+        for col in self.search_columns or []:
+            if col in mappings:
+                label = labels.get(col) or (_l("Status") if col == "state" else col)
+                extra[col] = SelectField(label, choices=[(k, str(v)) for k, v in mappings[col].items()],
+                                         validators=[Optional()])
+        self.search_form_extra_fields = extra
 
     def _add_turkish_formatters(self):
         formatters = dict(self.formatters_columns or {})
@@ -486,6 +588,10 @@ class RegisterView(ModelView):
                     formatters[col] = turkish.format_money
             elif self.datamodel.is_boolean(col):
                 formatters[col] = lambda v: "Evet" if v else "Hayır"
+            elif self.datamodel.is_integer(col) and col != "id":
+                # 85200 km reads 85.200, as a Turkish clerk writes it
+                formatters[col] = lambda v: "" if v is None else (
+                    f"{v:,}".replace(",", ".") if abs(v) >= 10000 else str(v))
         for col, kind in (getattr(self.datamodel.obj, "masked_fields", {}) or {}).items():
             if col in columns:
                 formatters[col] = _masking_formatter(kind, formatters.get(col))
@@ -504,15 +610,22 @@ class RegisterView(ModelView):
     def _init_forms(self):
         if "record_version" not in self.edit_columns:
             self.edit_columns = list(self.edit_columns) + ["record_version"]
+        if self.edit_columns and "next_url" not in self.edit_columns:
+            self.edit_columns = list(self.edit_columns) + ["next_url"]
+        if self.add_columns and "next_url" not in self.add_columns:
+            self.add_columns = list(self.add_columns) + ["next_url"]
         super()._init_forms()
-        from app.core.fields import choice_fields, html5_dates, optional_checkboxes, turkish_decimals
+        from app.core.fields import (choice_fields, html5_dates, optional_checkboxes, relation_pickers,
+                                     turkish_decimals, turkish_integers)
 
         choices = getattr(self.datamodel.obj, "choices", {})
         for form_cls in (self.add_form, self.edit_form):
             html5_dates(form_cls)
             optional_checkboxes(form_cls)
             turkish_decimals(form_cls)
+            turkish_integers(form_cls)
             choice_fields(form_cls, choices)
+            relation_pickers(form_cls, self)
             self._harden_form(form_cls)
         self.add_form = self._validating(self.add_form, editing=False)
         self.edit_form = self._validating(self.edit_form, editing=True)
@@ -575,6 +688,73 @@ class RegisterView(ModelView):
         record = self.datamodel.get(pk)
         if record is not None and "record_version" in form._fields:
             form.record_version.data = str(record.version)
+        if "next_url" in form._fields:
+            form.next_url.data = self._came_from()
+
+    # -- forms: defaults, where the user came from, where they land ----------
+    def _get_add_widget(self, form, exclude_cols=None, widgets=None):
+        if request.method == "GET":
+            self.add_defaults(form)
+            if "next_url" in form._fields:
+                form.next_url.data = self._came_from()
+        return super()._get_add_widget(form, exclude_cols=exclude_cols, widgets=widgets)
+
+    def add_defaults(self, form):
+        """Sensible starting values of an empty add form: today's date in a
+        required date field, text fields named in the address (``?name=…``,
+        e.g. what was typed into a picker before "add it")."""
+        from wtforms.fields import DateField, StringField
+        from wtforms.validators import DataRequired, InputRequired
+
+        for name, field in form._fields.items():
+            if field.data not in (None, ""):
+                continue
+            required = any(isinstance(v, (DataRequired, InputRequired)) for v in field.validators)
+            if isinstance(field, DateField) and required:
+                field.data = dt.date.today()
+            elif type(field) is StringField and request.args.get(name):
+                field.data = request.args.get(name)[:200]
+
+    def _safe_next(self, url):
+        """Only this register's own list or record pages count as "where the user came from"."""
+        from urllib.parse import urlsplit
+
+        if not url:
+            return None
+        parts = urlsplit(url)
+        if parts.scheme not in ("", "http", "https") or (parts.netloc and parts.netloc != request.host):
+            return None
+        base = self.route_base
+        if parts.path.rstrip("/") == f"{base}/list" or parts.path.startswith(f"{base}/show/"):
+            return parts.path + (f"?{parts.query}" if parts.query else "")
+        return None
+
+    def _came_from(self):
+        return self._safe_next(request.args.get("next")) or self._safe_next(request.referrer) or ""
+
+    def _landing(self):
+        """After a successful save: the list the user came from (its filters
+        and page kept) or the saved record; a dialog tells its opener."""
+        item = g.pop("ozk_saved", None)
+        if item is None:
+            return redirect(request.url)  # not saved: the message says why; back to the form
+        if request.args.get("_dialog"):
+            return self.render_template("register/dialog_done.html", item=item, item_text=str(item))
+        target = self._safe_next(request.form.get("next_url"))
+        if target and f"{self.route_base}/show/" in target and not target.endswith(f"/show/{item.id}"):
+            target = None   # never an unrelated record
+        return redirect(target or url_for(f"{self.__class__.__name__}.show", pk=item.id))
+
+    def post_add_redirect(self):
+        return self._landing()
+
+    def post_edit_redirect(self):
+        return self._landing()
+
+    def can_edit_record(self, item) -> bool:
+        """Whether this user may open the record's edit form (the show page's
+        Düzenle button and the list's pencil ask this)."""
+        return self._can("edit") and not self.read_only and record_editable(item)
 
     def pre_update(self, item):
         if getattr(item, "is_locked", False):
@@ -583,6 +763,7 @@ class RegisterView(ModelView):
     def render_template(self, template, **kwargs):
         kwargs.setdefault("view", self)
         return super().render_template(template, **kwargs)
+
 
     # -- helpers -----------------------------------------------------------
     def _record_or_404(self, pk):
@@ -763,6 +944,32 @@ class RegisterView(ModelView):
     @permission_name("approve")
     def reopen(self, pk):
         return self._transition(pk, approval.reopen, "Kayıt yeniden açıldı.", request.form.get("reason"))
+
+    # -- undo one's own archive the same day ---------------------------------
+    def archived_by_me_today(self, item) -> bool:
+        if not item.archived or not item.archived_at or item.archived_at.date() != dt.date.today():
+            return False
+        last = (db.session.query(audit.AuditEntry)
+                .filter_by(register=item.__tablename__, record_id=item.id, action="archive")
+                .order_by(audit.AuditEntry.id.desc()).first())
+        return last is not None and last.user_id == getattr(g.user, "id", None)
+
+    @expose("/unarchive/<pk>", methods=["POST"])
+    @has_access
+    @permission_name("archive")
+    def unarchive(self, pk):
+        """A clerk takes back their own archive on the same day; otherwise
+        the message says who can."""
+        item = self._record_or_404(pk)
+        if not item.archived:
+            flash("Kayıt arşivde değil.", "info")
+            return self._back(item)
+        if not self.archived_by_me_today(item):
+            flash("Arşivlemeyi yalnızca arşivleyen kişi aynı gün geri alabilir; bu kaydı arşivden "
+                  "Müdür geri yükleyebilir.", "warning")
+            return self._back(item)
+        item.archived, item.archived_at = False, None
+        return self._commit(item, "Arşivleme geri alındı; kayıt yeniden etkin.")
 
     # -- archive -----------------------------------------------------------
     @expose("/archive/<pk>", methods=["POST"])
@@ -964,23 +1171,28 @@ class RegisterView(ModelView):
     def lookup(self):
         from flask import jsonify
 
-        model = self.datamodel.obj
-        query = db.session.query(model).filter(model.archived.is_(False))
-        for word in turkish.fold(request.args.get("q", "")).split()[:6]:
-            query = query.filter(model.search_key.contains(word, autoescape=True))
-        query = _masked_search(query, model, turkish.fold(request.args.get("q", "")).split()[:6])
-        order = getattr(model, "lookup_order", None)
-        if order is None:
-            order = getattr(model, "name", None)
-        if order is None:
-            order = model.id
-        dialect = db.session.get_bind().dialect.name
-        if hasattr(order, "type") and isinstance(order.type, String):
-            order = turkish_order(order, dialect)
-        items = query.order_by(order).limit(20).all()
-        from app.core.personal import safe_label
+        return jsonify(results=lookup_results(self.datamodel.obj, request.args.get("q", "")))
 
-        return jsonify(results=[{"id": i.id, "text": safe_label(i)} for i in items])
+    @expose("/pick")
+    @has_access
+    @permission_name("list")
+    def pick(self):
+        """Choices for a many-to-one field of this register's forms
+        (``?f=driver&q=…``): active rows only, by name, searched like the
+        quick search; ``fill`` carries defaults for other fields (pick_fill)."""
+        from flask import jsonify
+
+        name = request.args.get("f", "")
+        form_columns = set(self.add_columns or []) | set(self.edit_columns or [])
+        if name not in form_columns or not self.datamodel.is_relation_many_to_one(name):
+            abort(404)
+        model = self.datamodel.get_related_model(name)
+        results = lookup_results(model, request.args.get("q", ""))
+        fill = self.pick_fill.get(name)
+        if fill is not None:
+            for row in results:
+                row["fill"] = fill(db.session.get(model, row["id"])) or {}
+        return jsonify(results=results)
 
     # -- PDF -----------------------------------------------------------------
     @expose("/pdf/<pk>")
@@ -997,6 +1209,51 @@ class RegisterView(ModelView):
 
     def state_badge(self, item):
         return getattr(item, "state_label", lambda: "")()
+
+
+def lookup_results(model, text, limit=20):
+    """Rows of ``model`` a picker offers for ``text``: not archived, active
+    when the model has ``active``, searched like the quick search, ordered by
+    name (Turkish collation)."""
+    from flask_appbuilder.security.sqla.models import User
+    from sqlalchemy import func as sqlfunc
+
+    query = db.session.query(model)
+    if hasattr(model, "archived"):
+        query = query.filter(model.archived.is_(False))
+    active = getattr(model, "active", None)
+    if active is not None and isinstance(getattr(active, "type", None), Boolean):
+        query = query.filter(active.is_(True))
+    dialect = db.session.get_bind().dialect.name
+    if hasattr(model, "search_key"):
+        query = search_filter(query, model, text)
+        query = _masked_search(query, model, turkish.fold(text).split()[:6])
+        from sqlalchemy.orm import ColumnProperty
+        from sqlalchemy.orm.attributes import InstrumentedAttribute
+
+        order = getattr(model, "lookup_order", None)
+        for name in ("name", "plate", "title", "item"):
+            if order is not None:
+                break
+            candidate = getattr(model, name, None)
+            if isinstance(candidate, InstrumentedAttribute) and isinstance(candidate.property, ColumnProperty):
+                order = candidate
+        if order is None:
+            order = model.id
+        if hasattr(order, "type") and isinstance(order.type, String):
+            order = turkish_order(order, dialect)
+        orders = [order]
+    elif model is User:
+        whole = User.first_name + " " + User.last_name + " " + User.username
+        for word in turkish.fold(text).split()[:6]:
+            query = query.filter(fold_sql(whole).contains(word, autoescape=True))
+        orders = [turkish_order(User.first_name, dialect), turkish_order(User.last_name, dialect)]
+    else:
+        orders = [sqlfunc.coalesce(model.id, 0)]
+    items = query.order_by(*orders).limit(limit).all()
+    from app.core.personal import safe_label
+
+    return [{"id": i.id, "text": safe_label(i)} for i in items]
 
 
 def trigram_index(table: str):
@@ -1016,3 +1273,13 @@ def turkish_sort_index(table: str, column: str):
 
     return Index(f"ix_{table}_{column}_tr", text(f'{column} COLLATE "tr-x-icu"'), text("id")
                  ).ddl_if(dialect="postgresql")
+
+
+from flask_appbuilder.widgets import ListWidget  # noqa: E402
+
+
+class RegisterListWidget(ListWidget):
+    """FAB's list widget without the edit pencil on rows an edit would refuse
+    (archived, awaiting approval, approved: ``record_editable``)."""
+
+    template = "register/_list_widget.html"

@@ -84,3 +84,20 @@ def format_money(value, symbol: bool = True) -> str:
         whole = whole[:-3]
     text = f"{sign}{'.'.join(groups)},{frac}"
     return f"{text} ₺" if symbol else text
+
+
+# ASCII folding for keyboards without Turkish letters: ``isik`` finds ``Işık``.
+_ASCII_TABLE = str.maketrans({"ç": "c", "ğ": "g", "ı": "i", "ö": "o", "ş": "s", "ü": "u"})
+TURKISH_LETTERS = set("çğıöşüÇĞİÖŞÜ")
+SQL_ASCII_FROM = "çğıöşü"
+SQL_ASCII_TO = "cgiosu"
+
+
+def ascii_fold(text) -> str:
+    """The Turkish fold, then the six Turkish letters as their ASCII look-alikes."""
+    return fold(text).translate(_ASCII_TABLE)
+
+
+def has_turkish_letters(text) -> bool:
+    """A query typed with Turkish letters is matched exactly (``ışık`` ≠ ``isik``)."""
+    return any(ch in TURKISH_LETTERS for ch in str(text or ""))

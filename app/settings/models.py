@@ -15,6 +15,7 @@ DEFAULTS = {
     "phone": "",
     "email": "",
     "web": "",
+    "public_url": "",   # the installation's address printed under PDFs' QR codes
     "logo": "",
     "gift_threshold": "5000",
     "retention_years": "10",

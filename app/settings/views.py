@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import IntegerField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
 
 from app.core import audit
 from app.core.attachments import sniff
@@ -26,6 +26,12 @@ class SettingsForm(FlaskForm):
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
     email = StringField(_l("E-mail"), validators=[Optional(), Email(message="Geçerli bir e-posta adresi girin."), Length(max=120)])
     web = StringField(_l("Web"), validators=[Optional(), Length(max=120)])
+    public_url = StringField(_l("Public address (URL)"), validators=[
+        Optional(), Length(max=200),
+        Regexp(r"^https?://[^\s/?#]+(/[^\s?#]*)?$",
+               message=_l("Enter an address starting with http:// or https://, e.g. https://ozelkalem.ornek.bel.tr"))],
+        description=_l("The address printed with the verification QR code on documents. "
+                       "Left empty, the address this page was opened with is printed."))
     gift_threshold = IntegerField(_l("Gift value needing the director's attention (₺)"),
                                   validators=[Optional(), NumberRange(min=0, max=10_000_000)])
     retention_years = IntegerField(_l("Retention of personal data (years)"),
@@ -33,7 +39,7 @@ class SettingsForm(FlaskForm):
     logo = FileField(_l("Logo (PNG or JPEG)"))
 
 
-FIELDS = ["municipality", "unit", "detsis", "address", "phone", "email", "web",
+FIELDS = ["municipality", "unit", "detsis", "address", "phone", "email", "web", "public_url",
           "gift_threshold", "retention_years"]
 
 

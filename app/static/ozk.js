@@ -1,19 +1,169 @@
-// Özel Kalem: small progressive enhancements (no external assets).
-$(function () {
-  $(".ozk-ajax-select").each(function () {
-    var el = $(this);
+// Özel Kalem: one bundle for every page (no external assets). Pickers that
+// search as you type, Turkish date inputs, confirmations, the "add to the
+// directory" dialog. Texts come from the page (#ozk-i18n), so English mode
+// shows English.
+(function ($) {
+  "use strict";
+  var T = {};
+  try { T = JSON.parse(($("#ozk-i18n").text() || "{}")); } catch (e) { T = {}; }
+  function t(key, fallback) { return T[key] || fallback; }
+  var lastTerm = {};
+
+  // -- pickers -----------------------------------------------------------
+  function select2Language() {
+    return {
+      noResults: function () { return t("noResults", "Sonuç bulunamadı"); },
+      searching: function () { return t("searching", "Aranıyor…"); },
+      removeAllItems: function () { return t("removeAll", "Temizle"); },
+      loadingMore: function () { return t("loadingMore", "Daha fazla yükleniyor…"); },
+      errorLoading: function () { return t("errorLoading", "Sonuçlar yüklenemedi."); },
+      inputTooShort: function () { return t("typeToSearch", "Yazarak arayın…"); }
+    };
+  }
+
+  function fillDefaults(fill) {
+    // a chosen record may bring defaults for other fields (e.g. a vehicle's
+    // usual driver and last odometer reading); never overwrite what was typed
+    $.each(fill || {}, function (name, value) {
+      var target = $("#" + name);
+      if (!target.length || value === null || value === undefined || value === "") { return; }
+      if (target.is("select.ozk-ajax-select")) {
+        if (target.val()) { return; }
+        var opt = new Option(value.text, value.id, true, true);
+        target.append(opt).trigger("change");
+      } else if (!target.val()) {
+        target.val(value).trigger("change");
+      }
+    });
+  }
+
+  function initPicker(el) {
+    var id = el.attr("id");
     el.select2({
       ajax: {
         url: el.data("url"), dataType: "json", delay: 200,
-        data: function (params) { return { q: params.term || "" }; },
+        data: function (params) { lastTerm[id] = params.term || ""; return { q: params.term || "" }; },
         processResults: function (data) { return { results: data.results }; }
       },
       minimumInputLength: 0, allowClear: true,
-      placeholder: el.data("placeholder") || "",
+      placeholder: el.data("placeholder") || t("choose", "Seçiniz…"),
       width: "100%",
-      language: { noResults: function () { return "Sonuç bulunamadı"; },
-                  searching: function () { return "Aranıyor…"; } }
+      language: select2Language()
     });
+    el.on("select2:select", function (e) { fillDefaults(e.params.data && e.params.data.fill); });
+  }
+
+  // opening any select2 puts the cursor in its search box at once
+  $(document).on("select2:open", function () {
+    window.setTimeout(function () {
+      var field = document.querySelector(".select2-container--open .select2-search__field");
+      if (field) { field.focus(); }
+    }, 0);
   });
-  $("form[data-confirm]").on("submit", function () { return confirm($(this).data("confirm")); });
-});
+
+  // -- "not in the directory? add it" ----------------------------------------
+  var dialogTarget = null;
+  $(document).on("click", ".ozk-quick-add", function () {
+    dialogTarget = $(this).data("target");
+    var url = $(this).data("url");
+    var typed = lastTerm[dialogTarget] || "";
+    if (typed) { url += (url.indexOf("?") < 0 ? "?" : "&") + "name=" + encodeURIComponent(typed); }
+    $("#ozk-dialog-frame").attr("src", url);
+    $("#ozk-dialog").modal("show");
+  });
+  window.addEventListener("message", function (ev) {
+    if (ev.origin !== window.location.origin || !ev.data || !ev.data.ozkAdded || !dialogTarget) { return; }
+    var added = ev.data.ozkAdded;
+    var target = $("#" + dialogTarget);
+    target.append(new Option(added.text, added.id, true, true)).trigger("change");
+    $("#ozk-dialog").modal("hide");
+    $("#ozk-dialog-frame").attr("src", "about:blank");
+    dialogTarget = null;
+  });
+
+  // -- confirmations (any form or button with data-confirm) -------------------
+  var pending = null;
+  function askThen(message, proceed) {
+    pending = proceed;
+    $("#ozk-confirm .ozk-confirm-text").text(message);
+    $("#ozk-confirm").modal("show");
+  }
+  $(document).on("click", "#ozk-confirm-yes", function () {
+    var go = pending;
+    pending = null;
+    $("#ozk-confirm").modal("hide");
+    if (go) { go(); }
+  });
+  $(document).on("hidden.bs.modal", "#ozk-confirm", function () { pending = null; });
+  $(document).on("submit", "form[data-confirm]", function (ev) {
+    var form = this;
+    if (form.getAttribute("data-confirmed") === "1") { return true; }
+    ev.preventDefault();
+    askThen(form.getAttribute("data-confirm"), function () {
+      form.setAttribute("data-confirmed", "1");
+      if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); }
+    });
+    return false;
+  });
+  $(document).on("click", "a[data-confirm], button[data-confirm]", function (ev) {
+    var el = this;
+    if (el.getAttribute("data-confirmed") === "1") { el.removeAttribute("data-confirmed"); return true; }
+    ev.preventDefault();
+    askThen(el.getAttribute("data-confirm"), function () {
+      el.setAttribute("data-confirmed", "1");
+      el.click();
+    });
+    return false;
+  });
+
+  // -- dates: dd.mm.yyyy whatever the browser's locale ------------------------
+  function normalizeDate(value) {
+    var v = $.trim(value || ""), m;
+    if ((m = v.match(/^(\d{4})-(\d{2})-(\d{2})(.*)$/))) { return m[3] + "." + m[2] + "." + m[1] + m[4].replace("T", " "); }
+    if ((m = v.match(/^(\d{2})(\d{2})(\d{4})(.*)$/))) { return m[1] + "." + m[2] + "." + m[3] + m[4]; }
+    if ((m = v.match(/^(\d{1,2})[./](\d{1,2})[./](\d{4})(.*)$/))) {
+      return ("0" + m[1]).slice(-2) + "." + ("0" + m[2]).slice(-2) + "." + m[3] + m[4];
+    }
+    return v;
+  }
+  function initDates(scope) {
+    if ($.fn.datepicker && T.months) {
+      $.fn.datepicker.dates.ozk = {
+        days: T.days, daysShort: T.daysMin, daysMin: T.daysMin, months: T.months,
+        monthsShort: $.map(T.months, function (m) { return m.slice(0, 3); }),
+        today: T.today, clear: T.clear, weekStart: 1, format: "dd.mm.yyyy"
+      };
+      $(scope).find("input.ozk-date").datepicker({
+        language: "ozk", format: "dd.mm.yyyy", weekStart: 1, autoclose: true, forceParse: false,
+        todayHighlight: true, todayBtn: "linked"
+      });
+    }
+    $(scope).find("input.ozk-date, input.ozk-datetime").on("blur", function () {
+      this.value = normalizeDate(this.value);
+    });
+  }
+
+  // decisions that are hard to take back ask too, wherever their form is drawn
+  function defaultConfirmations() {
+    var rules = [[/\/reject\/[^/]+$/, "confirmReject"], [/\/reopen\/[^/]+$/, "confirmReopen"],
+                 [/\/approvals\/bulk$/, "confirmBulk"]];
+    $("form[method=post]:not([data-confirm])").each(function () {
+      var action = (this.getAttribute("action") || "").split("?")[0];
+      for (var i = 0; i < rules.length; i++) {
+        if (rules[i][0].test(action) && T[rules[i][1]]) { this.setAttribute("data-confirm", T[rules[i][1]]); }
+      }
+    });
+  }
+
+  $(document).on("change", ".ozk-file-input", function () {
+    var name = this.files && this.files.length ? this.files[0].name : "";
+    var label = $(this).closest("form").find(".ozk-file-name");
+    label.text(name || label.data("empty"));
+  });
+
+  $(function () {
+    defaultConfirmations();
+    $(".ozk-ajax-select").each(function () { initPicker($(this)); });
+    initDates(document);
+  });
+})(jQuery);

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from flask_babel import gettext as _t  # validation messages: English source, Turkish catalog
 from flask_appbuilder import Model
 from sqlalchemy import (Boolean, Column, Date, DateTime, ForeignKey, Integer, Numeric, String, Text,
                         event, inspect)
@@ -87,16 +88,16 @@ class Subscription(Register, Approvable, Numbered, Model):
         errors = {}
         start, end = data.get("start_date"), data.get("end_date")
         if start and end and end < start:
-            errors["end_date"] = "Bitiş tarihi başlangıç tarihinden önce olamaz."
+            errors["end_date"] = _t("The end date cannot be before the start date.")
         cost = data.get("cost")
         if cost is not None and cost < 0:
-            errors["cost"] = "Tutar sıfırdan küçük olamaz."
+            errors["cost"] = _t("The amount cannot be less than zero.")
         copies = data.get("copies")
         if copies is not None and copies < 1:
-            errors["copies"] = "Adet en az 1 olmalıdır."
+            errors["copies"] = _t("The quantity must be at least 1.")
         renewal_of = data.get("renewal_of")
         if renewal_of is not None and record is not None and _id(renewal_of) == record.id:
-            errors["renewal_of"] = "Bir abonelik kendisinin yenilemesi olamaz."
+            errors["renewal_of"] = _t("A subscription cannot renew itself.")
         return errors
 
     def __repr__(self):
@@ -173,7 +174,7 @@ class Vehicle(Register, Model):
                                    Vehicle, record).first()
                 if other is not None:
                     where = " (arşivde)" if other.archived else ""
-                    errors["plate"] = f"{plate} plakalı araç zaten kayıtlı{where}."
+                    errors["plate"] = _t("A vehicle with plate %(plate)s is already registered%(where)s.", plate=plate, where=where)
         return errors
 
     def __repr__(self):
@@ -240,23 +241,22 @@ class DutySlip(Register, Approvable, Numbered, Model):
         errors = {}
         out_km, in_km = data.get("odometer_out"), data.get("odometer_in")
         if out_km is not None and out_km < 0:
-            errors["odometer_out"] = "Kilometre değeri negatif olamaz."
+            errors["odometer_out"] = _t("The odometer reading cannot be negative.")
         if out_km is not None and in_km is not None and in_km < out_km:
-            errors["odometer_in"] = (f"Dönüş kilometresi ({in_km}) çıkış kilometresinden ({out_km}) "
-                                     "küçük olamaz.")
+            errors["odometer_in"] = _t("The return odometer reading (%(back)s) cannot be less than the departure reading (%(out)s).", back=in_km, out=out_km)
         start, end = data.get("departure_at"), data.get("return_at")
         if start and end and end <= start:
-            errors["return_at"] = "Dönüş saati çıkış saatinden sonra olmalıdır."
+            errors["return_at"] = _t("The return time must be after the departure time.")
         if start and end and end > start:
             driver, vehicle = _id(data.get("driver")), _id(data.get("vehicle"))
             if driver is not None:
                 other = cls._overlapping(cls.driver_id, driver, start, end, record)
                 if other is not None:
-                    errors["driver"] = f"Şoför bu saatlerde {other.display_number()} numaralı görevde."
+                    errors["driver"] = _t("The driver is on duty %(number)s at these times.", number=other.display_number())
             if vehicle is not None:
                 other = cls._overlapping(cls.vehicle_id, vehicle, start, end, record)
                 if other is not None:
-                    errors["vehicle"] = f"Araç bu saatlerde {other.display_number()} numaralı görevde."
+                    errors["vehicle"] = _t("The vehicle is on duty %(number)s at these times.", number=other.display_number())
         return errors
 
     def __repr__(self):
@@ -333,7 +333,7 @@ class CustodyHistory(Register, Model):
     def validate_data(cls, data, record=None):
         start, end = data.get("from_date"), data.get("to_date")
         if start and end and end < start:
-            return {"to_date": "Bitiş tarihi başlangıç tarihinden önce olamaz."}
+            return {"to_date": _t("The end date cannot be before the start date.")}
         return {}
 
     def __repr__(self):
@@ -463,14 +463,12 @@ class Handover(Register, Approvable, Numbered, Model):
         errors = {}
         leaving, successor = _id(data.get("leaving_staff")), _id(data.get("successor"))
         if leaving is not None and leaving == successor:
-            errors["successor"] = "Devralan personel devreden personelle aynı olamaz."
+            errors["successor"] = _t("The successor cannot be the leaving staff member.")
         if data.get("reason") == "olum" and not data.get("drawn_up_by"):
-            errors["drawn_up_by"] = ("Ölüm hâlinde devir teslim tutanağını birim amiri düzenler "
-                                     "(S m11/4): Düzenleyen birim amiri seçilmelidir.")
+            errors["drawn_up_by"] = _t("On death the unit chief draws up the handover report (S m11/4): choose the unit chief.")
         if record is not None and leaving != record.leaving_staff_id and any(
                 line.status == "teslim_edildi" for line in record.lines):
-            errors["leaving_staff"] = ("Teslim edildi olarak işaretlenmiş kalemler var; devreden "
-                                       "personel değiştirilemez.")
+            errors["leaving_staff"] = _t("Some lines are marked as delivered; the leaving staff member cannot be changed.")
         return errors
 
     def sync_custody_lines(self):
@@ -610,11 +608,10 @@ class HandoverLine(Register, Model):
                                     "yalnızca bekleyen veya eksik kalemler için seçilir.")
         item = data.get("custody_item")
         if item is not None and handover is not None and data.get("kind") not in (None, "", "zimmet"):
-            errors["kind"] = "Zimmet kaydı seçilen kalemin türü Zimmet olmalıdır."
+            errors["kind"] = _t("A line with a custody item must be of kind Custody.")
         if (item is not None and handover is not None and item.holder_id is not None
                 and item.holder_id != handover.leaving_staff_id):
-            errors["custody_item"] = (f"Bu zimmet kaydı {item.holder_name} üzerindedir; devreden "
-                                      "personelin zimmetinde değildir.")
+            errors["custody_item"] = _t("This custody item is held by %(holder)s, not by the leaving staff member.", holder=item.holder_name)
         return errors
 
     def __repr__(self):
@@ -727,13 +724,13 @@ class Leave(Register, Approvable, Model):
         errors = {}
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and end < start:
-            errors["date_to"] = "İznin bitiş tarihi başlangıç tarihinden önce olamaz."
+            errors["date_to"] = _t("The leave cannot end before it starts.")
         staff, substitute = _id(data.get("staff")), _id(data.get("substitute"))
         if staff is not None and staff == substitute:
-            errors["substitute"] = "Personel kendisine vekil olamaz."
+            errors["substitute"] = _t("A staff member cannot be their own substitute.")
         if data.get("is_director_proxy"):
             if substitute is None:
-                errors["substitute"] = "Müdür vekâleti için vekil personel seçilmelidir."
+                errors["substitute"] = _t("Choose the substitute for a director proxy.")
             if not data.get("mayor_consent"):
                 errors["mayor_consent"] = "Müdür vekâleti için Başkan oluru (muvafakati) gereklidir."
             elif "consent_ref" in data and not (data.get("consent_ref") or "").strip():
@@ -751,8 +748,7 @@ class Leave(Register, Approvable, Model):
                      .order_by(cls.date_from))
             other = _excluding(query, cls, record).first()
             if other is not None:
-                errors["date_from"] = (f"Bu personelin {_day(other.date_from)} – {_day(other.date_to)} "
-                                       "tarihleri arasında başka bir izni var.")
+                errors["date_from"] = _t("This staff member has another leave from %(start)s to %(end)s.", start=_day(other.date_from), end=_day(other.date_to))
         return errors
 
     def __repr__(self):

@@ -223,6 +223,24 @@ class VehicleView(OfficeView):
 # ---------------------------------------------------------------------------
 
 
+def vehicle_defaults(vehicle):
+    """Defaults a duty slip takes from its vehicle: the assigned driver (when
+    active) and the odometer reading the vehicle last came back with."""
+    if vehicle is None:
+        return {}
+    fill = {}
+    driver = vehicle.driver
+    if driver is not None and driver.active and not driver.archived:
+        fill["driver"] = {"id": driver.id, "text": str(driver)}
+    last = (db.session.query(DutySlip.odometer_in)
+            .filter(DutySlip.vehicle_id == vehicle.id, DutySlip.odometer_in.isnot(None),
+                    DutySlip.archived.is_(False), DutySlip.state.notin_(INACTIVE_STATES))
+            .order_by(DutySlip.return_at.desc(), DutySlip.id.desc()).first())
+    if last is not None:
+        fill["odometer_out"] = _km(last[0])
+    return fill
+
+
 @register("office", _l("Driver duty slips"), icon="fa-road", personal_data=True)
 class DutySlipView(OfficeView):
     datamodel = RegisterInterface(DutySlip)
@@ -247,6 +265,8 @@ class DutySlipView(OfficeView):
                             passengers=_l("Passengers"), odometer_out=_l("Odometer out (km)"),
                             odometer_in=_l("Odometer in (km)"), km=_l("Distance (km)"))
     formatters_columns = {"km": _km}
+    # choosing a vehicle brings its usual driver and its last odometer reading
+    pick_fill = {"vehicle": lambda vehicle: vehicle_defaults(vehicle)}
 
     def pdf_context(self, item):
         fmt = turkish.format_date

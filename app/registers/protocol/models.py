@@ -8,6 +8,7 @@ import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 
+from flask_babel import gettext as _t  # validation messages: English source, Turkish catalog
 from flask_appbuilder import Model
 from sqlalchemy import (
     Boolean, Column, Date, DateTime, ForeignKey, Integer, Numeric, String, Text, Time,
@@ -145,12 +146,12 @@ class Event(Register, Model):
         errors = {}
         start, end = data.get("starts_at"), data.get("ends_at")
         if start and end and end < start:
-            errors["ends_at"] = "Bitiş zamanı başlangıçtan önce olamaz."
+            errors["ends_at"] = _t("The end cannot be before the start.")
         received = data.get("invitation_received_on")
         if received and start and received > start.date():
-            errors["invitation_received_on"] = "Davetiyenin geliş tarihi etkinlik tarihinden sonra olamaz."
+            errors["invitation_received_on"] = _t("The invitation cannot arrive after the event.")
         if data.get("decision") == "temsilci" and not (data.get("representative") or "").strip():
-            errors["representative"] = "Temsilci gönderilecekse temsilcinin adı yazılmalıdır."
+            errors["representative"] = _t("Write the representative's name when a representative is sent.")
         return errors
 
     def agenda_entry(self):
@@ -209,7 +210,7 @@ class Visit(Register, Model):
     def validate_data(cls, data, record=None):
         errors = {}
         if "guest" in data and not data.get("guest"):
-            errors["guest"] = "Misafir seçilmelidir."
+            errors["guest"] = _t("Choose the guest.")
         return errors
 
     def fill_institution(self):
@@ -271,14 +272,14 @@ class Gift(Register, Approvable, Numbered, Model):
     def validate_data(cls, data, record=None):
         errors = {}
         if "counterpart" in data and not data.get("counterpart"):
-            errors["counterpart"] = "Hediyenin verildiği/alındığı kişi veya kurum seçilmelidir."
+            errors["counterpart"] = _t("Choose the person or institution the gift was given to or received from.")
         if _negative(data.get("estimated_value")):
-            errors["estimated_value"] = "Tahmini değer negatif olamaz."
+            errors["estimated_value"] = _t("The estimated value cannot be negative.")
         quantity = data.get("quantity")
         if quantity is not None and quantity < 1:
-            errors["quantity"] = "Adet en az 1 olmalıdır."
+            errors["quantity"] = _t("The quantity must be at least 1.")
         if data.get("direction") == "verilen" and (data.get("kept_at") or "").strip():
-            errors["kept_at"] = "Muhafaza yeri yalnızca alınan hediyeler için girilir."
+            errors["kept_at"] = _t("A storage place is only entered for received gifts.")
         return errors
 
     def __repr__(self):
@@ -351,15 +352,15 @@ class WreathOrder(Register, Approvable, Numbered, Model):
     def validate_data(cls, data, record=None):
         errors = {}
         if "recipient" in data and not data.get("recipient"):
-            errors["recipient"] = "Alıcı seçilmelidir."
+            errors["recipient"] = _t("Choose the recipient.")
         if _negative(data.get("cost")):
-            errors["cost"] = "Tutar negatif olamaz."
+            errors["cost"] = _t("The amount cannot be negative.")
         kind = data.get("kind")
         if kind in ("mesaj", "telgraf") and not (data.get("message") or "").strip():
-            errors["message"] = "Mesaj ve telgraf için mesaj metni zorunludur."
+            errors["message"] = _t("A message or telegram needs its text.")
         if kind in ("celenk", "cicek", "hediye") and "delivery_address" in data \
                 and not (data.get("delivery_address") or "").strip():
-            errors["delivery_address"] = "Çelenk, çiçek ve hediye için teslim adresi zorunludur."
+            errors["delivery_address"] = _t("A wreath, flowers or a gift need a delivery address.")
         return errors
 
     def __repr__(self):
@@ -409,7 +410,7 @@ class SisterCityActivity(Register, Model):
     @classmethod
     def validate_data(cls, data, record=None):
         if "sister_city" in data and not data.get("sister_city"):
-            return {"sister_city": "Kardeş şehir seçilmelidir."}
+            return {"sister_city": _t("Choose the sister city.")}
         return {}
 
     def __repr__(self):

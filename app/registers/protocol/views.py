@@ -221,6 +221,7 @@ class WreathOrderView(RegisterView):
     list_title = _l("Wreaths, flowers and messages")
     show_title = add_title = edit_title = _l("Wreath, flower or message")
     add_template = "protocol/wreath_add.html"
+    edit_template = "protocol/wreath_edit.html"
     pdf_template = "pdf/wreath_order.html"
     list_columns = ["number", "delivery_date", "occasion", "kind", "recipient", "cost", "state"]
     show_columns = ["number", "state", "occasion", "kind", "recipient", "delivery_address",
@@ -254,6 +255,8 @@ class WreathOrderView(RegisterView):
             form.recipient.data = ev.organiser
             form.delivery_address.data = ev.place
             form.delivery_date.data = ev.starts_at.date() if ev.starts_at else None
+            if not args.get("template") and args.get("occasion") not in OCCASIONS:
+                form.occasion.data = event_occasion(ev)
         tpl = _get_by_arg(MessageTemplate, args.get("template"))
         if tpl is not None:
             form.message.data = tpl.text
@@ -298,6 +301,27 @@ class WreathOrderView(RegisterView):
         ]
         title = "ÇELENK, ÇİÇEK VE MESAJ SİPARİŞ FORMU"
         return doc_context(self, item, title, fields, signatures)
+
+
+OCCASION_WORDS = [("cenaze", ("cenaze", "vefat", "taziye", "merhum")), ("acilis", ("açılış", "temel atma")),
+                  ("nikah", ("nikah", "düğün", "nişan")), ("bayram", ("bayram",)),
+                  ("hastalik", ("hastalık", "geçmiş olsun", "ameliyat")),
+                  ("tebrik", ("tebrik", "kutlama", "yıl dönümü", "atama"))]
+
+
+def event_occasion(ev):
+    """The occasion a wreath prefilled from an event most likely has: the one
+    earlier orders for the event had, else what the event's name says."""
+    earlier = (db.session.query(WreathOrder.occasion)
+               .filter(WreathOrder.event_id == ev.id, WreathOrder.archived.is_(False))
+               .order_by(WreathOrder.id.desc()).first())
+    if earlier and earlier[0] in OCCASIONS:
+        return earlier[0]
+    name = turkish.fold(f"{ev.name} {ev.notes or ''}")
+    for code, words in OCCASION_WORDS:
+        if any(turkish.fold(w) in name for w in words):
+            return code
+    return None
 
 
 def _get_by_arg(model, raw):

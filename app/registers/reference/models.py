@@ -1,4 +1,5 @@
 """Shared reference data: contacts (institutions and persons), units, staff."""
+from flask_babel import gettext as _t  # validation messages: English source, Turkish catalog
 from flask_appbuilder import Model
 from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import relationship
@@ -48,10 +49,10 @@ class Contact(Register, Model):
     def validate_data(cls, data, record=None):
         errors = {}
         if data.get("kind") == "kurum" and data.get("institution"):
-            errors["institution"] = "Bir kurum başka bir kuruma bağlanamaz; kişi seçin."
+            errors["institution"] = _t("An institution cannot belong to another institution; choose a person.")
         rank = data.get("protocol_rank")
         if rank is not None and not (1 <= rank <= 999):
-            errors["protocol_rank"] = "Protokol sırası 1 ile 999 arasında olmalıdır."
+            errors["protocol_rank"] = _t("The protocol rank must be between 1 and 999.")
         return errors
 
     def __repr__(self):
