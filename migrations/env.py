@@ -106,6 +106,13 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            # SQLite rebuilds a table to alter it (batch mode): with foreign keys on
+            # (the app turns them on for every connection) dropping the old copy of a
+            # table that other rows point to fails. Off for the migration (outside a
+            # transaction, where SQLite honours it), checked afterwards.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -115,6 +122,13 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+
+        if connection.dialect.name == "sqlite":
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
+            if broken:
+                raise RuntimeError(f"foreign keys broken by the migration: {broken[:5]}")
 
 
 if context.is_offline_mode():
