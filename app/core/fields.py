@@ -36,7 +36,8 @@ class AjaxSelectWidget:
         if quick:
             attrs["data-quick-add"] = quick
         attr_html = " ".join(f'{k}="{escape(v)}"' for k, v in attrs.items())
-        html = f'<select {attr_html}><option value=""></option>{option}</select>'
+        blank = f'<option value="" label="{escape(attrs["data-placeholder"])}"></option>'
+        html = f'<select {attr_html}>{blank}{option}</select>'
         if quick:
             html += (f'<button type="button" class="btn btn-link btn-xs ozk-quick-add" '
                      f'data-target="{escape(field.id)}" data-url="{escape(quick)}">'
@@ -358,3 +359,23 @@ def database_limits(form_cls, model):
                 validators.append(_WithinColumn(limit, message))
             unbound.kwargs["validators"] = validators
     return form_cls
+
+
+# --- valid HTML from FAB's many-to-many picker ---------------------------------
+def _valid_select2_many():
+    """FAB's Select2ManyWidget writes ``multiple="true"`` (invalid HTML: the
+    attribute is boolean); ours writes ``multiple``. Same widget otherwise."""
+    from flask_appbuilder.fieldwidgets import Select2ManyWidget
+
+    if getattr(Select2ManyWidget, "_ozk_valid", False):
+        return
+    original = Select2ManyWidget.__call__
+
+    def __call__(self, field, **kwargs):
+        return Markup(str(original(self, field, **kwargs)).replace(' multiple="true"', " multiple", 1))
+
+    Select2ManyWidget.__call__ = __call__
+    Select2ManyWidget._ozk_valid = True
+
+
+_valid_select2_many()

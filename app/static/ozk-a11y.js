@@ -33,7 +33,15 @@
       el.setAttribute("aria-label", document.documentElement.lang === "en" ? "File to attach" : "Eklenecek dosya");
     });
   }
-  function run() { nameSelect2(); nameInputs(); }
+  function listSemantics() {
+    // select2's multiple choice box is a <ul> that also holds a clear button and
+    // the search box: not a list for assistive technology
+    Array.prototype.forEach.call(document.querySelectorAll("ul.select2-selection__rendered"), function (ul) {
+      ul.setAttribute("role", "presentation");
+      Array.prototype.forEach.call(ul.children, function (li) { li.setAttribute("role", "presentation"); });
+    });
+  }
+  function run() { nameSelect2(); nameInputs(); listSemantics(); }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", run); } else { run(); }
   window.addEventListener("load", run);
   if (window.jQuery) {
