@@ -134,7 +134,7 @@ def _sqlite_busy_timeout(app):
 # few of ours) carry inline <script> blocks, inline handlers and style="" attributes.
 CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
        "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
-       "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+       "base-uri 'self'; form-action 'self'; frame-ancestors 'self'")
 DOWNLOAD_TYPES = ("application/pdf", "text/csv", "application/vnd.openxmlformats",
                   "application/octet-stream", "application/zip", "image/")
 
@@ -143,7 +143,7 @@ def _security_headers(app):
     @app.after_request
     def headers(response):
         response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")  # our own add-contact dialog is a same-origin frame
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         from flask import request
