@@ -43,6 +43,22 @@ def database_url():
     return "sqlite:///" + os.path.join(_TMP, "test.db")
 
 
+def fresh_database_url(name):
+    """An empty database of the suite's kind for migration tests: on PostgreSQL
+    one named after the suite's database (two suites on one server don't
+    collide), on SQLite a new file."""
+    if TEST_DB == "postgresql":
+        base, dbname = PG_URL.rsplit("/", 1)
+        target = f"{dbname}_{name}"
+        admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{target}"'))
+        admin.dispose()
+        return f"{base}/{target}"
+    return "sqlite:///" + os.path.join(tempfile.mkdtemp(), f"{name}.db")
+
+
 def reset_schema(db, app):
     from flask_appbuilder import Model
 

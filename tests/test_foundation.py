@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 import config as config_module
-from tests.conftest import CI, PG_URL, TEST_DB, pg_available
+from tests.conftest import CI, PG_URL, TEST_DB, fresh_database_url, pg_available
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -25,18 +25,7 @@ def _flask(*args, env=None, check=True):
 
 @pytest.fixture(scope="module")
 def migrated_url():
-    if TEST_DB == "postgresql":
-        # named after the suite's database, so two suites on one server don't collide
-        base, dbname = PG_URL.rsplit("/", 1)
-        target = f"{dbname}_migrations"
-        admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)'))
-            conn.execute(text(f'CREATE DATABASE "{target}"'))
-        admin.dispose()
-        url = f"{base}/{target}"
-    else:
-        url = "sqlite:///" + os.path.join(tempfile.mkdtemp(), "migrated.db")
+    url = fresh_database_url("migrations")
     _flask("db", "upgrade", env={"DATABASE_URL": url})
     return url
 

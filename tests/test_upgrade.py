@@ -19,23 +19,10 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import Date, DateTime, MetaData, Numeric, Time, create_engine, select, text
 
-from tests.conftest import PG_URL, TEST_DB
+from tests.conftest import fresh_database_url
 from tests.test_foundation import ROOT, _flask
 
 FIXTURES = sorted(glob.glob(os.path.join(ROOT, "tests", "fixtures", "release-*.json")))
-
-
-def _fresh_url(name):
-    if TEST_DB == "postgresql":
-        base, dbname = PG_URL.rsplit("/", 1)
-        target = f"{dbname}_{name}"
-        admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)'))
-            conn.execute(text(f'CREATE DATABASE "{target}"'))
-        admin.dispose()
-        return f"{base}/{target}"
-    return "sqlite:///" + os.path.join(tempfile.mkdtemp(), f"{name}.db")
 
 
 def _typed(column, value):
@@ -85,7 +72,7 @@ def test_upgrade_from_previous_release_keeps_every_record(path):
     with open(path, encoding="utf-8") as fh:
         fixture = json.load(fh)
     name = "upgrade_" + os.path.basename(path)[8:-5].replace("-", "_")
-    url = _fresh_url(name)
+    url = fresh_database_url(name)
     env = {"DATABASE_URL": url, "DATA_DIR": tempfile.mkdtemp()}
     # the schema exactly as the release left it, then its data
     _flask("db", "upgrade", fixture["revision"], env=env)

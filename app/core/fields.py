@@ -181,17 +181,15 @@ def parse_turkish_decimal(raw: str):
         raise ValueError("Geçerli bir tutar girin (ör. 1.234,56).") from None
 
 
-def turkish_decimals(form_cls):
-    """Money and other decimal inputs accept the Turkish way of writing them."""
-    from wtforms.fields import DecimalField
+def _turkish_number_fields(form_cls, base, parse, show):
+    """Replace every ``base`` field of ``form_cls`` with one that reads input
+    through ``parse`` (a Turkish error as ValueError) and shows ``show(data)``."""
 
-    from app.core import turkish
-
-    class TurkishDecimalField(DecimalField):
+    class TurkishNumberField(base):
         def process_formdata(self, valuelist):
             if valuelist:
                 try:
-                    self.data = parse_turkish_decimal(valuelist[0])
+                    self.data = parse(valuelist[0])
                 except ValueError as exc:
                     self.data = None
                     raise ValueError(str(exc)) from None
@@ -199,16 +197,25 @@ def turkish_decimals(form_cls):
         def _value(self):
             if self.raw_data:
                 return self.raw_data[0]
-            if self.data is None:
-                return ""
-            return turkish.format_money(self.data, symbol=False)
+            return "" if self.data is None else show(self.data)
 
+    TurkishNumberField.__name__ = f"Turkish{base.__name__}"
     for name in dir(form_cls):
         unbound = getattr(form_cls, name, None)
         field_class = getattr(unbound, "field_class", None)
-        if isinstance(field_class, type) and issubclass(field_class, DecimalField):
-            unbound.field_class = TurkishDecimalField
+        if isinstance(field_class, type) and issubclass(field_class, base):
+            unbound.field_class = TurkishNumberField
     return form_cls
+
+
+def turkish_decimals(form_cls):
+    """Money and other decimal inputs accept the Turkish way of writing them."""
+    from wtforms.fields import DecimalField
+
+    from app.core import turkish
+
+    return _turkish_number_fields(form_cls, DecimalField, parse_turkish_decimal,
+                                  lambda v: turkish.format_money(v, symbol=False))
 
 
 def parse_turkish_integer(raw: str):
@@ -231,28 +238,9 @@ def turkish_integers(form_cls):
     """Whole-number inputs accept Turkish thousands separators (odometer "85.200")."""
     from wtforms.fields import IntegerField
 
-    class TurkishIntegerField(IntegerField):
-        def process_formdata(self, valuelist):
-            if valuelist:
-                try:
-                    self.data = parse_turkish_integer(valuelist[0])
-                except ValueError as exc:
-                    self.data = None
-                    raise ValueError(str(exc)) from None
-
-        def _value(self):
-            if self.raw_data:
-                return self.raw_data[0]
-            if self.data is None:
-                return ""
-            return f"{self.data:,}".replace(",", ".") if abs(self.data) >= 10000 else str(self.data)
-
-    for name in dir(form_cls):
-        unbound = getattr(form_cls, name, None)
-        field_class = getattr(unbound, "field_class", None)
-        if isinstance(field_class, type) and issubclass(field_class, IntegerField):
-            unbound.field_class = TurkishIntegerField
-    return form_cls
+    return _turkish_number_fields(
+        form_cls, IntegerField, parse_turkish_integer,
+        lambda v: f"{v:,}".replace(",", ".") if abs(v) >= 10000 else str(v))
 
 
 QUICK_ADD = {"contact": "ContactView.add"}   # related table → add form that may open in a dialog

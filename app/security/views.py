@@ -61,10 +61,9 @@ def lock_state_text(user):
 
 
 def full_name(user):
-    if user is None:
-        return ""
-    name = f"{user.first_name or ''} {user.last_name or ''}".strip()
-    return name or user.username
+    from app.security.words import person
+
+    return "" if user is None else person(user)
 
 
 def _yes_no(value):
