@@ -17,6 +17,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import declared_attr, relationship
 
+from app.core.declare import field
+
 DRAFT, PENDING, APPROVED, REJECTED, CANCELLED = "draft", "pending", "approved", "rejected", "cancelled"
 STATE_LABELS = {
     DRAFT: _l("Draft"),
@@ -43,11 +45,13 @@ class Approvable:
 
     __approvable__ = True
 
-    state = Column(String(16), nullable=False, default=DRAFT, index=True)
+    state = Column(String(16), nullable=False, default=DRAFT, index=True,
+                   info=field(_l("Status"), choices=STATE_LABELS, list=True, filter=True, form=False,
+                              place="head", list_place="tail"))
     submitted_at = Column(DateTime)
-    decided_at = Column(DateTime)
-    decided_as = Column(String(20))
-    decision_note = Column(Text)
+    decided_as = Column(String(20), info=field(_l("Decided as"), form=False, place="head"))
+    decided_at = Column(DateTime, info=field(_l("Decided on"), form=False, place="head"))
+    decision_note = Column(Text, info=field(_l("Decision note"), form=False, place="head"))
 
     @declared_attr
     def submitted_by_id(cls):

@@ -21,7 +21,8 @@ permission rows all come from here (and the modules it imports).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_appbuilder import ModelView
@@ -38,6 +39,8 @@ from wtforms import HiddenField
 
 from app.core import approval, audit, turkish
 from app.core.db import fold_sql, turkish_order
+from app.core.declare import (apply_view_defaults, derived, field, model_choices, model_masked_fields,
+                              model_personal_fields, model_search_fields)
 from app.extensions import db
 
 # ---------------------------------------------------------------------------
@@ -51,16 +54,20 @@ class Register:
     __audited__ = True
     # __approvable__ comes from the Approvable mixin (a False default here would
     # shadow it, Register being first in the bases); readers use getattr(..., False).
-    search_fields: tuple = ()        # columns/attributes folded into search_key
-    personal_fields: tuple = ()      # KVKK: fields holding personal data
-    masked_fields: dict = {}         # KVKK: {column: "phone" | "identity" | "name"} masked for some roles
+    # Derived from the fields' declarations (app/core/declare.py) unless a model sets them:
+    choices = derived(model_choices)                # {column: {value: label}}
+    search_fields = derived(model_search_fields)    # columns/attributes folded into search_key
+    personal_fields = derived(model_personal_fields)  # KVKK: fields holding personal data
+    masked_fields = derived(model_masked_fields)    # KVKK: {column: "phone" | "identity" | "name"}
     names_person = False             # KVKK: str(record) names a natural person (see app.core.personal)
     number_prefix: str | None = None
 
     id = Column(Integer, primary_key=True)
     version = Column(Integer, nullable=False, default=1)
-    created_at = Column(DateTime, default=dt.datetime.now, nullable=False)
-    updated_at = Column(DateTime, default=dt.datetime.now, nullable=False)
+    created_at = Column(DateTime, default=dt.datetime.now, nullable=False,
+                        info=field(_l("Created"), form=False, place="tail"))
+    updated_at = Column(DateTime, default=dt.datetime.now, nullable=False,
+                        info=field(_l("Updated"), form=False, place="tail"))
     archived = Column(Boolean, default=False, nullable=False, index=True)
     archived_at = Column(DateTime)
     search_key = Column(Text, default="", nullable=False)
@@ -85,6 +92,15 @@ class Register:
     def validate_data(cls, data: dict, record=None) -> dict:
         """Business validation of form data: return {field: Turkish message}."""
         return {}
+
+    def __getattr__(self, name):
+        # ``<column>_label``: the label of a choice column's value (``kind_label``)
+        if name.endswith("_label") and not name.startswith("_"):
+            mapping = (type(self).choices or {}).get(name[: -len("_label")])
+            if mapping is not None:
+                value = getattr(self, name[: -len("_label")])
+                return str(mapping.get(value, value or ""))
+        raise AttributeError(name)
 
     def build_search_key(self) -> str:
         parts = []
@@ -119,7 +135,8 @@ class Register:
 class Numbered:
     """Mixin for registers flagged N: ``number`` is PREFIX-YYYY-NNNN."""
 
-    number = Column(String(20), unique=True, index=False)
+    number = Column(String(20), unique=True, index=False,
+                    info=field(_l("Number"), list=True, search=True, order=True, form=False, place="first"))
 
 
 def _current_user_id():
@@ -361,7 +378,7 @@ class RegisterEntry:
     icon: str = "fa-list"
     personal_data: bool = False
     menu: bool = True
-    extra: dict = field(default_factory=dict)
+    extra: dict = dataclass_field(default_factory=dict)
 
     @property
     def name(self):
@@ -535,6 +552,7 @@ class RegisterView(ModelView):
     pick_fill: dict = {}  # {field: fn(chosen record) -> {other field: default}} (see pick)
 
     def __init__(self, **kwargs):
+        apply_view_defaults(self)     # columns, labels, help texts from the fields' declarations
         if not self.base_filters:
             self.base_filters = [["id", RegisterListFilter, None]]
         self.edit_form_extra_fields = dict(self.edit_form_extra_fields or {})

@@ -1,9 +1,11 @@
 """Shared reference data: contacts (institutions and persons), units, staff."""
 from flask_babel import gettext as _t  # validation messages: English source, Turkish catalog
+from flask_babel import lazy_gettext as _l
 from flask_appbuilder import Model
 from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import relationship
 
+from app.core.declare import computed, field
 from app.core.register import Register, trigram_index, turkish_sort_index
 
 
@@ -11,24 +13,23 @@ class Contact(Register, Model):
     """Kurum ve Kişi Rehberi (G m5, S m7(1))."""
 
     __tablename__ = "contact"
-    search_fields = ("name", "title", "institution_name", "phone", "email")
     # KVKK: a person's name and title are personal data, an institution's are not
-    personal_fields = ("name", "title", "phone", "email", "address", "notes")
-    masked_fields = {"phone": "phone", "name": "name"}
     kvkk_field_conditions = {"name": lambda cls: cls.kind == "kisi",
                              "title": lambda cls: cls.kind == "kisi"}
 
-    choices = {"kind": {"kurum": "Kurum", "kisi": "Kişi"}}
-    kind = Column(String(10), nullable=False, default="kisi")
-    name = Column(String(200), nullable=False, index=True)
-    title = Column(String(150))
+    kind = Column(String(10), nullable=False, default="kisi",
+                  info=field(_l("Kind"), choices={"kurum": "Kurum", "kisi": "Kişi"}, list=True, order=True))
+    name = Column(String(200), nullable=False, index=True,
+                  info=field(_l("Name"), list=True, search=True, order=True, personal=True, masked="name"))
+    title = Column(String(150), info=field(_l("Title"), list=True, search=True, order=True, personal=True))
     institution_id = Column(Integer, ForeignKey("contact.id"), index=True)
-    institution = relationship("Contact", remote_side="Contact.id", lazy="joined", join_depth=1)
-    protocol_rank = Column(Integer)
-    phone = Column(String(40))
-    email = Column(String(120))
-    address = Column(Text)
-    notes = Column(Text)
+    institution = relationship("Contact", remote_side="Contact.id", lazy="joined", join_depth=1,
+                               info=field(_l("Institution"), list=True))
+    protocol_rank = Column(Integer, info=field(_l("Protocol rank"), list=True, order=True))
+    phone = Column(String(40), info=field(_l("Phone"), list=True, search=True, personal=True, masked="phone"))
+    email = Column(String(120), info=field(_l("E-mail"), search=True, personal=True))
+    address = Column(Text, info=field(_l("Address"), personal=True))
+    notes = Column(Text, info=field(_l("Notes"), personal=True))
 
     __table_args__ = (trigram_index("contact"), turkish_sort_index("contact", "name"))
 
@@ -41,7 +42,7 @@ class Contact(Register, Model):
             return tuple(f for f in type(self).personal_fields if f not in ("name", "title"))
         return tuple(type(self).personal_fields)
 
-    @property
+    @computed(_l("Institution"), show=False, key=True)
     def institution_name(self):
         return self.institution.name if self.institution else ""
 
@@ -65,13 +66,12 @@ class Unit(Register, Model):
     """Birimler: municipal units requests and orders are routed to."""
 
     __tablename__ = "unit"
-    search_fields = ("name", "head", "email")
-    personal_fields = ("head",)
-    masked_fields = {"head": "name"}
-    name = Column(String(150), nullable=False, unique=True)
-    head = Column(String(150))
-    email = Column(String(120))
-    active = Column(Boolean, nullable=False, default=True)
+    name = Column(String(150), nullable=False, unique=True,
+                  info=field(_l("Unit"), list=True, search=True, order=True))
+    head = Column(String(150), info=field(_l("Unit head"), list=True, search=True, order=True,
+                                          personal=True, masked="name"))
+    email = Column(String(120), info=field(_l("E-mail"), list=True, key=True))
+    active = Column(Boolean, nullable=False, default=True, info=field(_l("Active"), list=True))
     __table_args__ = (trigram_index("unit"), turkish_sort_index("unit", "name"))
 
     def __repr__(self):
@@ -82,22 +82,20 @@ class Staff(Register, Model):
     """Personel: office staff, drivers, advisors."""
 
     __tablename__ = "staff"
-    search_fields = ("name", "title", "office_role")
-    personal_fields = ("name", "title", "phone")
-    masked_fields = {"phone": "phone", "name": "name"}
     names_person = True
     # KVKK: the names of people still working here are kept; anonymize blanks
     # staff who are no longer active once the retention period has passed
     kvkk_condition = staticmethod(lambda cls: cls.active.is_(False))
-    name = Column(String(150), nullable=False)
-    title = Column(String(150))
+    name = Column(String(150), nullable=False,
+                  info=field(_l("Name"), list=True, search=True, order=True, personal=True, masked="name"))
+    title = Column(String(150), info=field(_l("Title"), list=True, search=True, order=True, personal=True))
     unit_id = Column(Integer, ForeignKey("unit.id"))
-    unit = relationship("Unit", lazy="joined")
-    office_role = Column(String(80))
-    phone = Column(String(40))
-    active = Column(Boolean, nullable=False, default=True)
+    unit = relationship("Unit", lazy="joined", info=field(_l("Unit"), list=True))
+    office_role = Column(String(80), info=field(_l("Role in office"), list=True, search=True, order=True))
+    phone = Column(String(40), info=field(_l("Phone"), personal=True, masked="phone"))
+    active = Column(Boolean, nullable=False, default=True, info=field(_l("Active"), list=True))
     user_id = Column(Integer, ForeignKey("ab_user.id"), unique=True)
-    user = relationship("User", foreign_keys=[user_id], lazy="select")
+    user = relationship("User", foreign_keys=[user_id], lazy="select", info=field(_l("Login user")))
     __table_args__ = (trigram_index("staff"), turkish_sort_index("staff", "name"))
 
     def __repr__(self):

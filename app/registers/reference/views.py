@@ -15,20 +15,9 @@ class ContactView(RegisterView):
     datamodel = RegisterInterface(Contact)
     list_title = _l("Institution and person directory")
     show_title = add_title = edit_title = _l("Contact")
-    list_columns = ["kind", "name", "title", "institution", "protocol_rank", "phone"]
-    show_columns = ["kind", "name", "title", "institution", "protocol_rank", "phone", "email",
-                    "address", "notes", "created_at", "updated_at"]
-    add_columns = edit_columns = ["kind", "name", "title", "institution", "protocol_rank",
-                                  "phone", "email", "address", "notes"]
-    search_columns = ["name", "title", "phone", "email"]
-    order_columns = ["name", "kind", "protocol_rank", "title"]
     base_order = ("name", "asc")
     add_form_extra_fields = {"institution": contact_field(_l("Institution"))}
     edit_form_extra_fields = {"institution": contact_field(_l("Institution"))}
-    label_columns = {"kind": _l("Kind"), "name": _l("Name"), "title": _l("Title"),
-                     "institution": _l("Institution"), "protocol_rank": _l("Protocol rank"),
-                     "phone": _l("Phone"), "email": _l("E-mail"), "address": _l("Address"),
-                     "notes": _l("Notes"), "created_at": _l("Created"), "updated_at": _l("Updated")}
 
     def pre_add(self, item):
         from app.extensions import db
@@ -47,13 +36,7 @@ class UnitView(RegisterView):
     datamodel = RegisterInterface(Unit)
     list_title = _l("Municipal units")
     show_title = add_title = edit_title = _l("Unit")
-    list_columns = ["name", "head", "email", "active"]
-    show_columns = add_columns = edit_columns = ["name", "head", "email", "active"]
-    search_columns = ["name", "head"]
-    order_columns = ["name", "head"]
     base_order = ("name", "asc")
-    label_columns = {"name": _l("Unit"), "head": _l("Unit head"), "email": _l("E-mail"),
-                     "active": _l("Active")}
 
 
 @register("reference", _l("Staff"), icon="fa-users", personal_data=True)
@@ -61,15 +44,7 @@ class StaffView(RegisterView):
     datamodel = RegisterInterface(Staff)
     list_title = _l("Office staff")
     show_title = add_title = edit_title = _l("Staff member")
-    list_columns = ["name", "title", "unit", "office_role", "active"]
-    show_columns = ["name", "title", "unit", "office_role", "phone", "active", "user"]
-    add_columns = edit_columns = ["name", "title", "unit", "office_role", "phone", "active", "user"]
-    search_columns = ["name", "title", "office_role"]
-    order_columns = ["name", "title", "office_role"]
     base_order = ("name", "asc")
-    label_columns = {"name": _l("Name"), "title": _l("Title"), "unit": _l("Unit"),
-                     "office_role": _l("Role in office"), "phone": _l("Phone"),
-                     "active": _l("Active"), "user": _l("Login user")}
 
     # Linking a staff member to a login decides who acts as "Müdür V." on a
     # proxy: only Bilgi İşlem, the Müdür and Admin may do it (issue 13). For
