@@ -5,6 +5,30 @@ from flask_babel import gettext as _
 
 from app.core.register import CATEGORIES, REGISTRY
 
+# Sections a domain package adds to the home page (today's program, my call-backs,
+# my action items…): ``@home_section(order)`` on ``fn(user, sm) -> dict | None``;
+# the dict has ``template`` (included by home.html) and whatever that template reads.
+HOME_SECTIONS: list = []
+
+
+def home_section(order: int = 50):
+    def wrap(fn):
+        HOME_SECTIONS[:] = [s for s in HOME_SECTIONS if s[1].__qualname__ != fn.__qualname__
+                            or s[1].__module__ != fn.__module__]
+        HOME_SECTIONS.append((order, fn))
+        HOME_SECTIONS.sort(key=lambda s: s[0])
+        return fn
+    return wrap
+
+
+def home_sections(user, sm) -> list:
+    sections = []
+    for _order, fn in HOME_SECTIONS:
+        section = fn(user, sm)
+        if section:
+            sections.append(section)
+    return sections
+
 
 class HomeView(IndexView):
     index_template = "home.html"
@@ -45,7 +69,8 @@ class HomeView(IndexView):
             tasks.append((_("Settings"), url_for("SettingsView.index"), None))
         roles = ", ".join(r.name for r in user.roles)
         return self.render_template(self.index_template, appbuilder=self.appbuilder,
-                                    groups=groups, tasks=tasks, roles=roles, submissions=submissions)
+                                    groups=groups, tasks=tasks, roles=roles, submissions=submissions,
+                                    home_sections=home_sections(user, sm))
 
 
 def my_submissions(user, sm, limit=20):

@@ -362,6 +362,9 @@ class RegisterInterface(SQLAInterface):
 CATEGORIES = {
     # key: (label, icon); order is the menu order (REGISTERS.md sections)
     "reference": (_l("Reference data"), "fa-address-book"),
+    "mayor": (_l("The mayor's office"), "fa-university"),
+    "citizens": (_l("Citizens"), "fa-user-circle"),
+    "correspondence": (_l("Correspondence"), "fa-envelope"),
     "protocol": (_l("Protocol and representation"), "fa-handshake-o"),
     "office": (_l("Office administration"), "fa-briefcase"),
     "approval": (_l("Approvals"), "fa-check-square-o"),
