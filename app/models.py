@@ -7,6 +7,7 @@ from app.core.audit import AuditEntry  # noqa: F401
 from app.core.numbering import NumberSequence  # noqa: F401
 from app.security.models import LoginFailure, UserAccount, UserSession  # noqa: F401
 from app.settings.models import Setting  # noqa: F401
+from app.notify.models import Notification  # noqa: F401
 from app.registers import load_all
 
 load_all()

@@ -1,5 +1,6 @@
 """Wires every view into Flask-AppBuilder: registers from the registry, then
 the core screens (approval inbox, audit log, verification, settings)."""
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from app.core.register import CATEGORIES, add_registered_views
@@ -26,6 +27,12 @@ def add_views(appbuilder):
     appbuilder.add_view(SecurityEventsView, "SecurityEventsView", label=_l("Security events"),
                         icon="fa-shield", category="audit", category_label=cat_label,
                         category_icon=cat_icon)
+    from app.notify import hooks as _notify_hooks  # noqa: F401  (approval events → notifications)
+    from app.notify import tiles as _home_tiles  # noqa: F401  (the home page's tiles per role)
+    from app.notify.views import NotificationView, bell
+
+    appbuilder.add_view_no_menu(NotificationView)
+    current_app.jinja_env.globals["ozk_bell"] = bell
     appbuilder.add_view_no_menu(VerifyView)
     appbuilder.add_view_no_menu(PublicVerifyView)
     cat_label, cat_icon = CATEGORIES["settings"]

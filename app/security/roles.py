@@ -56,6 +56,8 @@ OTHER_VIEWS = {
     "ResetPasswordView": {IT: ["this_form_get", "this_form_post"]},
     # "Güvenlik olayları": logins, lockouts, user/role/permission changes
     "SecurityEventsView": {DIRECTOR: ["list"], AUDITOR: ["list"], IT: ["list"], ADMIN: ["list"]},
+    # the bell: everybody reads and opens their own notifications (branch home)
+    "NotificationView": {r: ["list", "open", "read_all"] for r in [CLERK, DIRECTOR, IT, AUDITOR, ADMIN]},
 }
 
 # Admin is not listed here: it holds every permission of every view

@@ -1,0 +1,94 @@
+"""Approval events become notifications, in the transaction that makes them.
+
+* submitted → everyone who may decide today (the Müdür, an active proxy);
+* approved / rejected / reopened → who prepared and who submitted the record.
+The person who acted is never notified of their own act.
+"""
+from __future__ import annotations
+
+from flask import g, has_app_context
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session
+
+from app.core import approval
+
+MESSAGES = {
+    "submitted": "{register} {ref}: kararınızı bekliyor.",
+    "approved": "{register} {ref}: onaylandı.",
+    "rejected": "{register} {ref}: reddedildi. Gerekçe: {note}",
+    "reopened": "{register} {ref}: {note}",
+}
+
+
+def _entry_of(model):
+    from app.core.register import REGISTRY
+
+    for entry in REGISTRY:
+        if entry.model is model:
+            return entry
+    return None
+
+
+def _actor_id():
+    user = getattr(g, "user", None) if has_app_context() else None
+    return getattr(user, "id", None) if getattr(user, "is_authenticated", False) else None
+
+
+def _state_change(obj):
+    history = inspect(obj).attrs.state.history
+    if not history.added:
+        return None
+    old = history.deleted[0] if history.deleted else None
+    new = history.added[0]
+    if new == approval.PENDING and old != approval.PENDING:
+        return "submitted"
+    if new == approval.APPROVED and old == approval.PENDING:
+        return "approved"
+    if new == approval.REJECTED and old == approval.PENDING:
+        return "rejected"
+    if new == approval.DRAFT and old == approval.APPROVED:
+        return "reopened"
+    return None
+
+
+def deciders(session):
+    """Active users who may decide today: the Müdür role, then anybody a
+    proxy provider names (leave with the Müdür's proxy)."""
+    from flask_appbuilder.security.sqla.models import Role, User
+
+    users = (session.query(User).filter(User.active.is_(True))
+             .filter(User.roles.any(Role.name == approval.DIRECTOR_ROLE)).all())
+    if approval.PROXY_PROVIDERS:
+        others = session.query(User).filter(User.active.is_(True)).all()
+        users += [u for u in others if u not in users and approval.has_active_proxy(u)]
+    return [u.id for u in users]
+
+
+@event.listens_for(Session, "before_flush")
+def _notify_decisions(session, flush_context, instances):
+    from app.notify.models import Notification
+
+    events = []
+    for obj in list(session.dirty):
+        if not getattr(type(obj), "__approvable__", False) or getattr(obj, "id", None) is None:
+            continue
+        kind = _state_change(obj)
+        if kind:
+            events.append((kind, obj))
+    if not events:
+        return
+    actor = _actor_id()
+    with session.no_autoflush:
+        for kind, obj in events:
+            entry = _entry_of(type(obj))
+            if entry is None:
+                continue
+            if kind == "submitted":
+                recipients = deciders(session)
+            else:
+                recipients = [obj.created_by_id, obj.submitted_by_id]
+            text = MESSAGES[kind].format(register=str(entry.label), ref=obj.audit_reference(),
+                                         note=(obj.decision_note or "").strip())
+            for user_id in dict.fromkeys(r for r in recipients if r and r != actor):
+                session.add(Notification(user_id=user_id, kind=kind, text=text[:300],
+                                         view_name=entry.name, record_id=obj.id))

@@ -1,0 +1,145 @@
+"""The home page's tiles per role. Each tile says how many, shows the first
+few and links to the list behind it; the count is the list's own filter
+(tests compare them). Registered with ``app.home.home_section``."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+from flask import current_app, url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, literal, select, union_all
+
+from app.core import approval
+from app.extensions import db
+from app.home import home_section
+
+TILE_ROWS = 5
+SECURITY_DAYS = 7
+IDLE_DAYS = 90
+
+
+# -- the Müdür ----------------------------------------------------------------
+
+
+def waiting_for_decision(limit=TILE_ROWS):
+    """(count, oldest rows as (entry, record)) of records awaiting approval,
+    across registers: one UNION query for the count and the oldest ids."""
+    from app.core.inbox import approvable_entries
+
+    entries = approvable_entries()
+    if not entries:
+        return 0, []
+    parts = [select(literal(i).label("reg"), e.model.id.label("id"),
+                    func.coalesce(e.model.submitted_at, e.model.created_at).label("at"))
+             .where(e.model.state == approval.PENDING, e.model.archived.is_(False))
+             for i, e in enumerate(entries)]
+    pending = union_all(*parts).subquery()
+    count = db.session.execute(select(func.count()).select_from(pending)).scalar() or 0
+    oldest = db.session.execute(select(pending.c.reg, pending.c.id)
+                                .order_by(pending.c.at, pending.c.id).limit(limit)).all() if count else []
+    rows = []
+    for reg, pk in oldest:
+        item = db.session.get(entries[reg].model, pk)
+        if item is not None:
+            rows.append((entries[reg], item))
+    return count, rows
+
+
+def subscriptions_ending(days=30):
+    """The subscription list's ``?ending=30`` filter, counted."""
+    from app.registers.office.models import INACTIVE_STATES, Subscription
+
+    today = dt.date.today()
+    return (db.session.query(Subscription)
+            .filter(Subscription.archived.is_(False), Subscription.end_date >= today,
+                    Subscription.end_date <= today + dt.timedelta(days=days),
+                    Subscription.state.notin_(INACTIVE_STATES))
+            .count())
+
+
+def on_leave_today():
+    from app.registers.office.models import Leave
+
+    today = dt.date.today()
+    return (db.session.query(Leave)
+            .filter(Leave.archived.is_(False), Leave.state == approval.APPROVED,
+                    Leave.date_from <= today, Leave.date_to >= today)
+            .order_by(Leave.date_to).all())
+
+
+@home_section(10)
+def director_tiles(user, sm):
+    if approval.approver_title(user) is None:
+        return None
+    count, rows = waiting_for_decision()
+    tiles = {"template": "notify/home_director.html", "waiting": count,
+             "waiting_rows": [{"register": e.label, "item": item, "url": url_for(f"{e.name}.show", pk=item.id)}
+                              for e, item in rows]}
+    if sm.has_access("can_list", "SubscriptionView"):
+        tiles["ending"] = subscriptions_ending()
+        tiles["ending_url"] = url_for("SubscriptionView.list", ending=30)
+    if sm.has_access("can_list", "LeaveView"):
+        tiles["leaves"] = on_leave_today()
+    return tiles
+
+
+# -- Bilgi İşlem ----------------------------------------------------------------
+
+SECURITY_TILES = [("login_failed", _l("Failed logins")), ("lockout", _l("Logins to a locked account")),
+                  ("role_grant", _l("Roles granted"))]
+
+
+def security_counts(days=SECURITY_DAYS):
+    """{action: count} of the security events list filtered by that action
+    and ``from`` = today - days (the same filter the tile links to)."""
+    from app.core.audit import AuditEntry
+    from app.security.views import SECURITY_REGISTERS
+
+    since = dt.datetime.combine(dt.date.today() - dt.timedelta(days=days), dt.time.min)
+    actions = [a for a, _ in SECURITY_TILES]
+    rows = (db.session.query(AuditEntry.action, func.count(AuditEntry.id))
+            .filter(AuditEntry.register.in_(SECURITY_REGISTERS), AuditEntry.action.in_(actions),
+                    AuditEntry.at >= since)
+            .group_by(AuditEntry.action).all())
+    found = dict(rows)
+    return {a: found.get(a, 0) for a in actions}
+
+
+def idle_users(days=IDLE_DAYS):
+    """Active users who have not logged in for ``days`` days (or never)."""
+    from flask_appbuilder.security.sqla.models import User
+
+    cutoff = dt.datetime.now() - dt.timedelta(days=days)
+    return (db.session.query(User)
+            .filter(User.active.is_(True), (User.last_login.is_(None)) | (User.last_login < cutoff))
+            .order_by(User.username).all())
+
+
+def newest_backup():
+    """(path, modified datetime) of the newest archive in the default
+    backup folder, or None."""
+    folder = os.path.join(current_app.config["DATA_DIR"], "backups")
+    try:
+        names = [n for n in os.listdir(folder) if n.endswith(".tar.gz")]
+    except OSError:
+        return None
+    if not names:
+        return None
+    path = max((os.path.join(folder, n) for n in names), key=os.path.getmtime)
+    return path, dt.datetime.fromtimestamp(os.path.getmtime(path))
+
+
+@home_section(10)
+def it_tiles(user, sm):
+    if not sm.has_access("can_list", "SecurityEventsView") or not sm.has_access("can_list", "UserDBModelView"):
+        return None
+    since = (dt.date.today() - dt.timedelta(days=SECURITY_DAYS)).isoformat()
+    counts = security_counts()
+    backup = newest_backup()
+    return {"template": "notify/home_it.html", "days": SECURITY_DAYS, "idle_days": IDLE_DAYS,
+            "security": [(label, counts[action], url_for("SecurityEventsView.list", action=action, **{"from": since}))
+                         for action, label in SECURITY_TILES],
+            "idle": idle_users(),
+            "backup_at": backup[1] if backup else None,
+            "backup_days": (dt.datetime.now() - backup[1]).days if backup else None}
