@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session
 from app.core import approval
 
 MESSAGES = {
-    "submitted": "{register} {ref}: kararınızı bekliyor.",
-    "approved": "{register} {ref}: onaylandı.",
-    "rejected": "{register} {ref}: reddedildi. Gerekçe: {note}",
-    "reopened": "{register} {ref}: {note}",
+    "submitted": "{register} · {ref}: kararınızı bekliyor.",
+    "approved": "{register} · {ref}: onaylandı.",
+    "rejected": "{register} · {ref}: reddedildi. Gerekçe: {note}",
+    "reopened": "{register} · {ref}: {note}",
 }
 
 
@@ -27,6 +27,16 @@ def _entry_of(model):
         if entry.model is model:
             return entry
     return None
+
+
+def reference(obj) -> str:
+    """Number and description of a record, never a person's name
+    (``Register.audit_reference`` gives the number alone then)."""
+    number = getattr(obj, "number", None)
+    described = obj.audit_reference()
+    if number and number not in described:
+        return f"{number} {described}"
+    return described
 
 
 def _actor_id():
@@ -87,7 +97,7 @@ def _notify_decisions(session, flush_context, instances):
                 recipients = deciders(session)
             else:
                 recipients = [obj.created_by_id, obj.submitted_by_id]
-            text = MESSAGES[kind].format(register=str(entry.label), ref=obj.audit_reference(),
+            text = MESSAGES[kind].format(register=str(entry.label), ref=reference(obj),
                                          note=(obj.decision_note or "").strip())
             for user_id in dict.fromkeys(r for r in recipients if r and r != actor):
                 session.add(Notification(user_id=user_id, kind=kind, text=text[:300],

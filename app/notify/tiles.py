@@ -13,6 +13,7 @@ from sqlalchemy import func, literal, select, union_all
 from app.core import approval
 from app.extensions import db
 from app.home import home_section
+from app.notify.hooks import reference
 
 TILE_ROWS = 5
 SECURITY_DAYS = 7
@@ -74,8 +75,8 @@ def director_tiles(user, sm):
         return None
     count, rows = waiting_for_decision()
     tiles = {"template": "notify/home_director.html", "waiting": count,
-             "waiting_rows": [{"register": e.label, "item": item, "url": url_for(f"{e.name}.show", pk=item.id)}
-                              for e, item in rows]}
+             "waiting_rows": [{"register": e.label, "item": item, "ref": reference(item),
+                               "url": url_for(f"{e.name}.show", pk=item.id)} for e, item in rows]}
     if sm.has_access("can_list", "SubscriptionView"):
         tiles["ending"] = subscriptions_ending()
         tiles["ending_url"] = url_for("SubscriptionView.list", ending=30)
