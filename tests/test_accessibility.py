@@ -90,9 +90,10 @@ def test_axe_and_vnu_on_every_page(app, browser, live_server):  # noqa: F811
         if msg.get("type") == "error":
             problems.append(f"{files.get(os.path.basename(msg.get('url', '')), '?')}: vnu "
                             f"line {msg.get('lastLine')}: {msg.get('message')}")
-    with open("/tmp/a11y/report.txt", "w") as fh:
+    report = os.path.join(html_dir, "report.txt")     # one folder per run (parallel runs do not collide)
+    with open(report, "w") as fh:
         fh.write("\n".join(problems))
-    assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:80])
+    assert not problems, f"{len(problems)} problems (all in {report}):\n" + "\n".join(problems[:80])
 
 
 def _vnu(directory):
