@@ -33,6 +33,12 @@ def add_views(appbuilder):
 
     appbuilder.add_view_no_menu(NotificationView)
     current_app.jinja_env.globals["ozk_bell"] = bell
+    from app.reports.views import ActivityReportView
+
+    cat_label, cat_icon = CATEGORIES["reports"]
+    appbuilder.add_view(ActivityReportView, "ActivityReportView", label=_l("Activity report"),
+                        icon="fa-bar-chart", category="reports", category_label=cat_label,
+                        category_icon=cat_icon)
     appbuilder.add_view_no_menu(VerifyView)
     appbuilder.add_view_no_menu(PublicVerifyView)
     cat_label, cat_icon = CATEGORIES["settings"]

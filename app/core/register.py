@@ -276,6 +276,24 @@ class TurkishFilterConverter(SQLAFilterConverter):
     )
 
 
+def created_between(query, model, args):
+    """``?created_from=YYYY-MM-DD&created_to=YYYY-MM-DD`` on any register
+    list: records created in that period (the activity report links here)."""
+    for name, op in (("created_from", "from"), ("created_to", "to")):
+        raw = (args.get(name) or "").strip()
+        if not raw:
+            continue
+        try:
+            day = dt.date.fromisoformat(raw[:10])
+        except ValueError:
+            continue
+        if op == "from":
+            query = query.filter(model.created_at >= dt.datetime.combine(day, dt.time.min))
+        else:
+            query = query.filter(model.created_at < dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+    return query
+
+
 class RegisterListFilter(BaseFilter):
     """Base filter of every register list: hides archived records unless the
     list is asked for them (``?archived=1``), and applies the quick search box
@@ -289,6 +307,7 @@ class RegisterListFilter(BaseFilter):
         model = self.model
         archived = request.args.get("archived") == "1"
         query = query.filter(model.archived.is_(archived))
+        query = created_between(query, model, request.args)
         q = (request.args.get("q") or "").strip()
         if q:
             query = search_filter(query, model, q)
@@ -369,6 +388,7 @@ CATEGORIES = {
     "office": (_l("Office administration"), "fa-briefcase"),
     "approval": (_l("Approvals"), "fa-check-square-o"),
     "audit": (_l("Audit"), "fa-history"),
+    "reports": (_l("Reports"), "fa-bar-chart"),
     "settings": (_l("Settings"), "fa-cogs"),
 }
 
@@ -1073,6 +1093,11 @@ class RegisterView(ModelView):
             parts.append(f'Arama: "{q}"')
         if request.args.get("archived") == "1":
             parts.append("Arşivdeki kayıtlar")
+        if request.args.get("created_from") or request.args.get("created_to"):
+            from app.formatting import iso_day
+
+            parts.append(f"Kayıt tarihi: {iso_day(request.args.get('created_from', ''))} – "
+                         f"{iso_day(request.args.get('created_to', ''))}")
         choices = dict(getattr(self.datamodel.obj, "choices", {}) or {})
         if getattr(self.datamodel.obj, "__approvable__", False):
             choices.setdefault("state", approval.STATE_LABELS)

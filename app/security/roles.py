@@ -58,6 +58,8 @@ OTHER_VIEWS = {
     "SecurityEventsView": {DIRECTOR: ["list"], AUDITOR: ["list"], IT: ["list"], ADMIN: ["list"]},
     # the bell: everybody reads and opens their own notifications (branch home)
     "NotificationView": {r: ["list", "open", "read_all"] for r in [CLERK, DIRECTOR, IT, AUDITOR, ADMIN]},
+    # the activity report (faaliyet raporu): the Müdür and the auditor (branch home)
+    "ActivityReportView": {DIRECTOR: ["index", "pdf"], AUDITOR: ["index", "pdf"], ADMIN: ["index", "pdf"]},
 }
 
 # Admin is not listed here: it holds every permission of every view
