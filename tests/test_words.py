@@ -16,6 +16,9 @@ COLUMN_KEYS = ("decided_at", "decided_by_id", "Decided At", "Decided By", "estim
 
 def text_of(resp) -> str:
     body = resp.data.decode()
+    # the page's own content: the navbar's bell names records too (notifications)
+    if '<main id="ozk-main"' in body:
+        body = body[body.index('<main id="ozk-main"'):]
     body = re.sub(r"(?s)<(script|style)\b.*?</\1>", " ", body)
     body = re.sub(r"<[^>]+>", " ", body)
     return re.sub(r"\s+", " ", htmllib.unescape(body))
