@@ -37,6 +37,8 @@ def load():
     for days, time, direction, contact, free, number, subject, outcome, assignee, done in CALLS:
         hour, minute = (int(x) for x in time.split(":"))
         at = dt.datetime.combine(today - dt.timedelta(days=days), dt.time(hour, minute))
+        if at > dt.datetime.now():     # today's calls happened before now
+            at = max(dt.datetime.combine(today, dt.time()), dt.datetime.now() - dt.timedelta(minutes=20 + 40 * created))
         call = PhoneCall(called_at=at, direction=direction, caller_name=free, phone=number,
                          subject=subject, outcome=outcome, callback_needed=assignee is not None,
                          contact=db.session.query(Contact).filter_by(name=contact).first() if contact else None)
