@@ -2,7 +2,7 @@
 ``views`` modules are imported here; the views register themselves."""
 import importlib
 
-DOMAINS = ["reference", "protocol", "office"]
+DOMAINS = ["reference", "protocol", "office", "agenda"]
 
 
 def load_all():

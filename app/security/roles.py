@@ -56,6 +56,10 @@ OTHER_VIEWS = {
     "ResetPasswordView": {IT: ["this_form_get", "this_form_post"]},
     # "Güvenlik olayları": logins, lockouts, user/role/permission changes
     "SecurityEventsView": {DIRECTOR: ["list"], AUDITOR: ["list"], IT: ["list"], ADMIN: ["list"]},
+    # branch agenda: the mayor's calendar (day/week/month, program PDFs), moving entries on it,
+    # and one's own iCal address; not Bilgi İşlem (the agenda names people: KVKK)
+    "AgendaCalendarView": {CLERK: ["calendar", "move", "feed"], DIRECTOR: ["calendar", "move", "feed"],
+                           AUDITOR: ["calendar", "feed"], ADMIN: ["calendar", "move", "feed"]},
 }
 
 # Admin is not listed here: it holds every permission of every view
