@@ -56,13 +56,15 @@ class ConflictChecked:
 
     def _init_forms(self):
         extra = {"free_slot": SelectField(_l("Free slot offered"), choices=[("", "—")], validate_choice=False,
-                                          description=_l("Offered when the time overlaps another entry.")),
+                                          description=_l("Offered when the time overlaps another entry."),
+                                          render_kw={"class": "form-control"}),
                  "keep_conflict": BooleanField(_l("Keep both (accept the overlap)"))}
         self.add_form_extra_fields = {**(self.add_form_extra_fields or {}), **extra}
         self.edit_form_extra_fields = {**(self.edit_form_extra_fields or {}), **extra}
-        for attr in ("add_columns", "edit_columns"):
-            cols = list(getattr(self, attr))
-            setattr(self, attr, cols + [c for c in extra if c not in cols])
+        for attr in ("add_columns", "edit_columns"):     # right under the time fields
+            cols = [c for c in getattr(self, attr) if c not in extra]
+            at = cols.index(self.conflict_fields[1]) + 1 if self.conflict_fields[1] in cols else len(cols)
+            setattr(self, attr, cols[:at] + list(extra) + cols[at:])
         super()._init_forms()
 
     def _validating(self, form_cls, editing):
@@ -154,8 +156,9 @@ class AgendaEntryView(ConflictChecked, RegisterView):
             form.ends_at.data = start + dt.timedelta(hours=1)
             if "T" not in raw:
                 form.all_day.data = True
-        if not form.attendee.data:
-            form.attendee.data = MAYOR
+        for name, value in (("attendee", MAYOR), ("kind", "toplanti"), ("status", "planlandi")):
+            if not form[name].data:
+                form[name].data = value
         super().add_defaults(form)
 
     def can_edit_record(self, item):
@@ -214,8 +217,9 @@ class AppointmentRequestView(ConflictChecked, RegisterView):
             form.walk_in.data = True
             form.channel.data = "yuz_yuze"
             form.arrived_at.data = dt.datetime.now().replace(second=0, microsecond=0)
-        if not form.attendee.data:
-            form.attendee.data = MAYOR
+        for name, value in (("attendee", MAYOR), ("channel", "telefon"), ("decision", "bekliyor")):
+            if not form[name].data:
+                form[name].data = value
         super().add_defaults(form)
 
     def _remember_conflict(self, item):
@@ -378,6 +382,8 @@ class AgendaCalendarView(BaseView):
         if not (2000 <= new_start.year <= 2100):
             return answer(False, "Geçerli bir tarih ve saat girin.", 400)
         duration = (item.ends_at - item.starts_at) if item.ends_at else None
+        if item.all_day and "T" in raw and request.form.get("start"):
+            item.all_day, duration = False, dt.timedelta(hours=1)   # dropped on an hour: no longer all day
         item.starts_at = new_start
         if duration is not None:
             item.ends_at = new_start + duration
@@ -405,19 +411,25 @@ class AgendaCalendarView(BaseView):
         mode = "week" if request.args.get("view") == "week" else "day"
         day = _parse_day(request.args.get("date")) or dt.date.today()
         start, end = _range(mode, day)
+        daily = mode == "day"
         rows = []
         for e in entries_between(start, end):
-            rows.append([turkish.format_day(e.starts_at), e.time_text, e.title or "", e.place or "",
-                         e.attendee or "", (e.participants or "").replace("\n", ", "), e.status_label,
-                         e.notes or ""])
-        if mode == "day":
+            row = [e.time_text, e.title or "", e.place or "", e.attendee or "",
+                   (e.participants or "").replace("\n", ", "), e.status_label, e.notes or ""]
+            rows.append(row if daily else [f"{turkish.format_day(e.starts_at)} {DAY_NAMES[e.starts_at.weekday()]}"] + row)
+        last = end - dt.timedelta(days=1)
+        if daily:
             title = f"Başkanlık Günlük Programı – {turkish.format_day(day)}"
+            period = f"{turkish.format_day(day)} {DAY_NAMES[day.weekday()]}"
         else:
-            title = (f"Başkanlık Haftalık Programı – {turkish.format_day(start)} – "
-                     f"{turkish.format_day(end - dt.timedelta(days=1))}")
-        headers = ["Tarih", "Saat", "Program", "Yer", "Katılan", "Katılımcılar", "Durum", "Not"]
-        pdf = render_list_pdf(title, headers, rows, filters="" if rows else "Bu dönemde program yok.",
-                              letterhead=letterhead())
+            title = f"Başkanlık Haftalık Programı – {turkish.format_day(start)} – {turkish.format_day(last)}"
+            period = f"{turkish.format_day(start)} – {turkish.format_day(last)}"
+        headers = ["Saat", "Program", "Yer", "Katılan", "Katılımcılar", "Durum", "Not"]
+        if not daily:
+            headers = ["Gün"] + headers
+        note = "" if may_see_private() else "; özel kayıtlar “Dolu” olarak gösterilir"
+        filters = f"Dönem: {period}{note}" + ("" if rows else " · Bu dönemde program yok.")
+        pdf = render_list_pdf(title, headers, rows, filters=filters, letterhead=letterhead())
         audit.record("agenda_entry", None, "print", title)
         return pdf_response(pdf, filename=f"program-{start.isoformat()}.pdf")
 
