@@ -69,7 +69,7 @@ class AgendaEntry(Register, Model):
                                          help=_l("Empty: one hour after the start.")))
     all_day = Column(Boolean, nullable=False, default=False, info=field(_l("All day"), place="head"))
     title = Column(String(250), nullable=False,
-                   info=field(_l("Title"), list=True, search=True, order=True, place="head"))
+                   info=field(_l("Program item"), list=True, search=True, order=True, place="head"))
     kind = Column(String(20), nullable=False, default="toplanti",
                   info=field(_l("Kind"), choices=KINDS, list=True, search=True))
     place = Column(String(250), info=field(_l("Place"), list=True, search=True))
@@ -290,62 +290,61 @@ def _event_wanted(ev):
     return (ev.decision in EVENT_ON_AGENDA and not ev.archived and ev.starts_at is not None)
 
 
-def _linked(session, attr, obj):
-    if obj.id is None:
-        return None
-    with session.no_autoflush:
-        return (session.query(AgendaEntry).filter(getattr(AgendaEntry, attr) == obj.id)
-                .order_by(AgendaEntry.id).first())
+def _linked(session, relation, obj):
+    """The agenda entry linked to ``obj`` through ``relation`` ("event" or
+    "request"): stored, or added in this flush."""
+    if obj.id is not None:
+        with session.no_autoflush:
+            entry = (session.query(AgendaEntry).filter(getattr(AgendaEntry, f"{relation}_id") == obj.id)
+                     .order_by(AgendaEntry.id).first())
+        if entry is not None:
+            return entry
+    return next((e for e in session.new if isinstance(e, AgendaEntry) and getattr(e, relation) is obj), None)
+
+
+def _follow(session, relation, obj, values, create, active_status):
+    """Keep the linked entry in step with ``values`` (time, title, attendee),
+    or create it with ``create``; a cancelled/postponed entry comes back."""
+    entry = _linked(session, relation, obj)
+    if entry is None:
+        session.add(AgendaEntry(**{relation: obj}, **create, **values))
+        return
+    for key, value in values.items():
+        if not (key in HIDDEN_FIELDS and entry.hidden) and getattr(entry, key) != value:
+            setattr(entry, key, value)
+    if entry.status in INACTIVE:
+        entry.status = active_status
+
+
+def _stop(entry, status):
+    if entry is not None and entry.status not in INACTIVE:
+        entry.status = status
 
 
 def _sync_event(session, ev, deleted=False):
-    entry = _linked(session, "event_id", ev)
-    if entry is None:
-        entry = next((e for e in session.new if isinstance(e, AgendaEntry) and e.event is ev), None)
     if deleted or not _event_wanted(ev):
-        if entry is not None and entry.status != "iptal":
-            entry.status = "iptal"
+        entry = _linked(session, "event", ev)
+        _stop(entry, "iptal")
         if deleted and entry is not None:
             entry.event = None
         return
     attendee = MAYOR if ev.decision == "katilacak" else (ev.representative or "Temsilci")
-    values = {"starts_at": ev.starts_at, "ends_at": ev.ends_at or ev.starts_at + dt.timedelta(hours=1),
-              "title": ev.name, "place": ev.place, "attendee": attendee[:150]}
-    if entry is None:
-        session.add(AgendaEntry(event=ev, kind="toren", status="planlandi", **values))
-        return
-    for key, value in values.items():
-        if key in HIDDEN_FIELDS and entry.hidden:
-            continue
-        if getattr(entry, key) != value:
-            setattr(entry, key, value)
-    if entry.status == "iptal":
-        entry.status = "planlandi"
+    _follow(session, "event", ev,
+            {"starts_at": ev.starts_at, "ends_at": ev.ends_at or ev.starts_at + dt.timedelta(hours=1),
+             "title": ev.name, "place": ev.place, "attendee": attendee[:150]},
+            {"kind": "toren", "status": "planlandi"}, "planlandi")
 
 
 def _sync_request(session, req):
-    entry = _linked(session, "request_id", req)
-    if entry is None:
-        entry = next((e for e in session.new if isinstance(e, AgendaEntry) and e.request is req), None)
     if req.decision != "uygun" or req.archived or req.scheduled_start is None:
-        if entry is not None and entry.status not in INACTIVE:
-            entry.status = "ertelendi" if req.decision == "ertelendi" else "iptal"
+        _stop(_linked(session, "request", req), "ertelendi" if req.decision == "ertelendi" else "iptal")
         return
-    values = {"starts_at": req.scheduled_start,
-              "ends_at": req.scheduled_end or req.scheduled_start + dt.timedelta(minutes=30),
-              "title": f"Randevu: {req.subject}"[:250], "attendee": (req.attendee or MAYOR)[:150]}
-    if entry is None:
-        session.add(AgendaEntry(request=req, kind="ziyaret", status="kesinlesti",
-                                participants=req.who, place="Başkanlık makamı",
-                                conflict_note=getattr(req, "_ozk_conflict_note", None), **values))
-        return
-    for key, value in values.items():
-        if key in HIDDEN_FIELDS and entry.hidden:
-            continue
-        if getattr(entry, key) != value:
-            setattr(entry, key, value)
-    if entry.status in INACTIVE:
-        entry.status = "kesinlesti"
+    _follow(session, "request", req,
+            {"starts_at": req.scheduled_start,
+             "ends_at": req.scheduled_end or req.scheduled_start + dt.timedelta(minutes=30),
+             "title": f"Randevu: {req.subject}"[:250], "attendee": (req.attendee or MAYOR)[:150]},
+            {"kind": "ziyaret", "status": "kesinlesti", "participants": req.who, "place": "Başkanlık makamı",
+             "conflict_note": getattr(req, "_ozk_conflict_note", None)}, "kesinlesti")
 
 
 @event.listens_for(Session, "before_flush")

@@ -131,6 +131,13 @@ class ConflictChecked:
 # ---------------------------------------------------------------------------
 
 
+def _defaults(form, **values):
+    """The model's defaults on an empty add form (FAB leaves selects blank)."""
+    for name, value in values.items():
+        if not form[name].data:
+            form[name].data = value
+
+
 @register("mayor", _l("Mayor's agenda"), icon="fa-calendar", personal_data=True)
 class AgendaEntryView(ConflictChecked, RegisterView):
     datamodel = RegisterInterface(AgendaEntry)
@@ -156,9 +163,7 @@ class AgendaEntryView(ConflictChecked, RegisterView):
             form.ends_at.data = start + dt.timedelta(hours=1)
             if "T" not in raw:
                 form.all_day.data = True
-        for name, value in (("attendee", MAYOR), ("kind", "toplanti"), ("status", "planlandi")):
-            if not form[name].data:
-                form[name].data = value
+        _defaults(form, attendee=MAYOR, kind="toplanti", status="planlandi")
         super().add_defaults(form)
 
     def can_edit_record(self, item):
@@ -217,9 +222,7 @@ class AppointmentRequestView(ConflictChecked, RegisterView):
             form.walk_in.data = True
             form.channel.data = "yuz_yuze"
             form.arrived_at.data = dt.datetime.now().replace(second=0, microsecond=0)
-        for name, value in (("attendee", MAYOR), ("channel", "telefon"), ("decision", "bekliyor")):
-            if not form[name].data:
-                form[name].data = value
+        _defaults(form, attendee=MAYOR, channel="telefon", decision="bekliyor")
         super().add_defaults(form)
 
     def _remember_conflict(self, item):
