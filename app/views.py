@@ -39,6 +39,12 @@ def add_views(appbuilder):
     appbuilder.add_view(ActivityReportView, "ActivityReportView", label=_l("Activity report"),
                         icon="fa-bar-chart", category="reports", category_label=cat_label,
                         category_icon=cat_icon)
+    from app.registers.agenda.views import AgendaCalendarView, AgendaIcalView
+
+    cat_label, cat_icon = CATEGORIES["mayor"]
+    appbuilder.add_view(AgendaCalendarView, "AgendaCalendarView", label=_l("Calendar"), icon="fa-calendar-o",
+                        category="mayor", category_label=cat_label, category_icon=cat_icon)
+    appbuilder.add_view_no_menu(AgendaIcalView)
     appbuilder.add_view_no_menu(VerifyView)
     appbuilder.add_view_no_menu(PublicVerifyView)
     cat_label, cat_icon = CATEGORIES["settings"]

@@ -2,7 +2,7 @@
 ``views`` modules are imported here; the views register themselves."""
 import importlib
 
-DOMAINS = ["reference", "protocol", "office", "phone", "meetings"]
+DOMAINS = ["reference", "protocol", "office", "agenda", "phone", "meetings"]
 
 
 def load_all():

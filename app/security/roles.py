@@ -60,6 +60,10 @@ OTHER_VIEWS = {
     "NotificationView": {r: ["list", "open", "read_all"] for r in [CLERK, DIRECTOR, IT, AUDITOR, ADMIN]},
     # the activity report (faaliyet raporu): the Müdür and the auditor (branch home)
     "ActivityReportView": {DIRECTOR: ["index", "pdf"], AUDITOR: ["index", "pdf"], ADMIN: ["index", "pdf"]},
+    # branch agenda: the mayor's calendar (day/week/month, program PDFs), moving entries on it,
+    # and one's own iCal address; not Bilgi İşlem (the agenda names people: KVKK)
+    "AgendaCalendarView": {CLERK: ["calendar", "move", "feed"], DIRECTOR: ["calendar", "move", "feed"],
+                           AUDITOR: ["calendar", "feed"], ADMIN: ["calendar", "move", "feed"]},
 }
 
 # Admin is not listed here: it holds every permission of every view

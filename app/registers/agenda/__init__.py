@@ -1,0 +1,1 @@
+"""The mayor's agenda (Başkanlık Programı) and appointment requests (Randevu Talepleri)."""
