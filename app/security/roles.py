@@ -56,6 +56,9 @@ OTHER_VIEWS = {
     "ResetPasswordView": {IT: ["this_form_get", "this_form_post"]},
     # "Güvenlik olayları": logins, lockouts, user/role/permission changes
     "SecurityEventsView": {DIRECTOR: ["list"], AUDITOR: ["list"], IT: ["list"], ADMIN: ["list"]},
+    # branch citizens: citizen requests' settings (KVKK notice, attempts, messages); Open311 API keys
+    "CitizenSettingsView": {IT: ["index"], DIRECTOR: ["index"], ADMIN: ["index"]},
+    "Open311KeyView": {IT: ["index", "issue", "revoke"], ADMIN: ["index", "issue", "revoke"]},
 }
 
 # Admin is not listed here: it holds every permission of every view
