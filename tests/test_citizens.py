@@ -262,6 +262,16 @@ def test_contact_only_while_awaiting_confirmation_and_setting_n(app, clients, se
             db.session.commit()
 
 
+def test_archived_request_takes_no_stage_or_contact(app, clients, setup):
+    rid = new_request(app, clients["memur"], setup)
+    bring_to(app, clients["mudur"], rid, "teyit")
+    assert clients["memur"].post(f"/citizenrequestview/archive/{rid}").status_code == 302
+    clients["memur"].post(f"/citizenrequestview/contact/{rid}", data={"result": "confirmed", "channel": "telefon"})
+    move(clients["mudur"], rid, "cozuldu", note="geri")
+    rec = load(app, rid)
+    assert rec["stage"] == "teyit" and not any(s[0] == "contact" for s in rec["stages"])
+
+
 def test_overdue_flagged_in_lists_and_on_the_page(app, clients, setup):
     rid = new_request(app, clients["memur"], setup, received_on=(TODAY - dt.timedelta(days=30)).isoformat(),
                       subject="Gecikmiş test başvurusu")

@@ -136,6 +136,8 @@ def move(item: CitizenRequest, to: str, user, note="", public=False, inform=Fals
 def record_contact(item: CitizenRequest, result: str, channel: str, user, note="") -> RequestStage:
     from app.registers.citizens.models import CONTACT_CHANNELS, CONTACT_RESULTS
 
+    if item.archived:
+        raise StageError("Arşivdeki başvuruya görüşme sonucu kaydedilemez.")
     if item.stage != TEYIT:
         raise StageError("Vatandaşla görüşme sonucu yalnızca “Vatandaş teyidi” aşamasında kaydedilir.")
     if result not in CONTACT_RESULTS or channel not in CONTACT_CHANNELS:
@@ -161,7 +163,10 @@ def message_text(item, stage, note="") -> str:
     values = _Blank(number=item.number or "", stage=STAGES.get(stage, stage), note=note or "",
                     unit=str(item.unit or ""), category=str(item.category or ""),
                     date=dt.date.today().strftime("%d.%m.%Y"), url=public_status_url())
-    return template.format_map(values)
+    try:
+        return template.format_map(values)
+    except (ValueError, IndexError, AttributeError, KeyError):
+        return template     # a template saved before the settings screen checked it
 
 
 def inform_citizen(item, stage, note="") -> list:
