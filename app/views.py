@@ -15,6 +15,9 @@ def add_views(appbuilder):
 
     load_views()
     add_registered_views(appbuilder)
+    from app.registers import add_extra_views
+
+    add_extra_views(appbuilder)
     cat_label, cat_icon = CATEGORIES["approval"]
     appbuilder.add_view(ApprovalInboxView, "ApprovalInboxView", label=_l("Awaiting my approval"),
                         icon="fa-inbox", category="approval", category_label=cat_label,

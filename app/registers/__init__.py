@@ -2,7 +2,7 @@
 ``views`` modules are imported here; the views register themselves."""
 import importlib
 
-DOMAINS = ["reference", "protocol", "office", "agenda", "phone", "meetings"]
+DOMAINS = ["reference", "protocol", "office", "agenda", "phone", "meetings", "citizens"]
 
 
 def load_all():
@@ -13,3 +13,13 @@ def load_all():
 def load_views():
     for domain in DOMAINS:
         importlib.import_module(f"app.registers.{domain}.views")
+
+
+def add_extra_views(appbuilder):
+    """Views of a domain outside the registry (reports, public pages, APIs):
+    a domain's ``views`` module may define ``add_views(appbuilder)``."""
+    for domain in DOMAINS:
+        module = importlib.import_module(f"app.registers.{domain}.views")
+        hook = getattr(module, "add_views", None)
+        if hook is not None:
+            hook(appbuilder)

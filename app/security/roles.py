@@ -64,6 +64,9 @@ OTHER_VIEWS = {
     # and one's own iCal address; not Bilgi İşlem (the agenda names people: KVKK)
     "AgendaCalendarView": {CLERK: ["calendar", "move", "feed"], DIRECTOR: ["calendar", "move", "feed"],
                            AUDITOR: ["calendar", "feed"], ADMIN: ["calendar", "move", "feed"]},
+    # branch citizens: citizen requests' settings (KVKK notice, attempts, messages); Open311 API keys
+    "CitizenSettingsView": {IT: ["index"], DIRECTOR: ["index"], ADMIN: ["index"]},
+    "Open311KeyView": {IT: ["index", "issue", "revoke"], ADMIN: ["index", "issue", "revoke"]},
 }
 
 # Admin is not listed here: it holds every permission of every view
