@@ -134,7 +134,7 @@ class PublicVerifyView(BaseView):
 
     @expose("/<register>/<int:pk>")
     def verify(self, register, pk):
-        from app.core.register import REGISTRY
+        from app.core.registry import REGISTRY
         from app.extensions import appbuilder
 
         if _rate_limited():
