@@ -22,7 +22,16 @@ model derives ``choices``, ``search_fields``, ``personal_fields``,
         base_order = ("end_date", "asc")      # only what differs from the derived default
 
 A value computed in Python (not a column) is declared with ``@computed``.
-What a view sets itself always wins over what is derived.
+What a view sets itself always wins over what is derived (a view that sets
+``list_columns`` exports that list unless it sets ``export_columns`` too).
+
+Order on the screens: ``place`` puts a field first / in the head / the body
+/ the tail of the record's page and forms (declaration order within each);
+``list_place`` does the same for the list only (a date that opens the list
+but comes after the names in the form: ``list_place="head"``). The core's
+mixin fields frame the register's own: the number first, the approval
+state and decision in the head of the record's page and last in the list,
+the created/updated stamps last.
 """
 from __future__ import annotations
 
