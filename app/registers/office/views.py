@@ -16,7 +16,7 @@ from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_babel import lazy_gettext as _l
 
 from app.core import approval, turkish
-from app.core.documents import doc_context
+from app.core.documents import doc_context, user_name
 from app.core.register import RegisterInterface, RegisterListFilter, RegisterView, register
 from app.extensions import db
 from app.registers.office.models import (
@@ -33,13 +33,6 @@ def _km(value):
     if value is None:
         return ""
     return f"{value:,}".replace(",", ".")
-
-
-def _user_name(user_id):
-    from flask_appbuilder.security.sqla.models import User
-
-    user = db.session.get(User, user_id) if user_id else None
-    return user.get_full_name() if user else ""
 
 
 def _year_arg(default=None):
@@ -246,7 +239,7 @@ class DutySlipView(OfficeView):
         approver_title = "Onaylayan Müdür V." if item.decided_as == approval.PROXY_TITLE else "Onaylayan Müdür"
         signatures = [
             {"title": "Görevli Şoför", "name": item.driver_name},
-            {"title": "Düzenleyen", "name": _user_name(item.created_by_id)},
+            {"title": "Düzenleyen", "name": user_name(item.created_by_id)},
             {"title": approver_title, "name": approver},
         ]
         return doc_context(self, item, "ŞOFÖR GÖREV KÂĞIDI", fields, signatures,

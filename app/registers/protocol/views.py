@@ -20,13 +20,6 @@ from app.registers.protocol.models import (
 from app.registers.reference.views import contact_field
 
 
-def _user_name(user_id):
-    from flask_appbuilder.security.sqla.models import User
-
-    user = db.session.get(User, user_id) if user_id else None
-    return user.get_full_name() if user else ""
-
-
 # ---------------------------------------------------------------------------
 # Guests and visits
 # ---------------------------------------------------------------------------
@@ -132,7 +125,7 @@ class WreathOrderView(RegisterView):
 
     # -- PDF -----------------------------------------------------------------
     def pdf_context(self, item):
-        from app.core.documents import doc_context
+        from app.core.documents import doc_context, user_name
 
         fields = [
             ("Vesile", item.occasion_label),
@@ -148,7 +141,7 @@ class WreathOrderView(RegisterView):
         ]
         approver = "Onaylayan " + (item.decided_as or approval.DIRECTOR_TITLE)
         signatures = [
-            {"title": "Hazırlayan", "name": _user_name(item.created_by_id)},
+            {"title": "Hazırlayan", "name": user_name(item.created_by_id)},
             {"title": approver,
              "name": item.decided_by.get_full_name() if item.decided_by else ""},
         ]
