@@ -46,8 +46,8 @@ class Approvable:
     __approvable__ = True
 
     state = Column(String(16), nullable=False, default=DRAFT, index=True,
-                   info=field(_l("Status"), choices=STATE_LABELS, list=True, filter=True, form=False,
-                              place="head", list_place="tail"))
+                   info=field(_l("Status"), choices=STATE_LABELS, list=True, filter=True, order=True,
+                              form=False, place="head", list_place="tail"))
     submitted_at = Column(DateTime)
     decided_as = Column(String(20), info=field(_l("Decided as"), form=False, place="head"))
     decided_at = Column(DateTime, info=field(_l("Decided on"), form=False, place="head"))

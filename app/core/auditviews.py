@@ -51,7 +51,7 @@ OTHER_REGISTERS = {
 
 def register_entries() -> dict:
     """tablename -> RegisterEntry (the first view registered for the model)."""
-    from app.core.register import REGISTRY
+    from app.core.registry import REGISTRY
 
     out = {}
     for entry in REGISTRY:
@@ -231,7 +231,7 @@ def _is_record_register(tablename):
 
 def describe(entries, user=None, view=None):
     """[{entry, at, who, ip, action, register, reference, url, lines, summary}]"""
-    from app.core.register import REGISTRY  # noqa: F401  (registry loaded)
+    from app.core.registry import REGISTRY  # noqa: F401  (registry loaded)
 
     personal_ok = may_see_personal(user)
     users = _Users()

@@ -22,7 +22,16 @@ model derives ``choices``, ``search_fields``, ``personal_fields``,
         base_order = ("end_date", "asc")      # only what differs from the derived default
 
 A value computed in Python (not a column) is declared with ``@computed``.
-What a view sets itself always wins over what is derived.
+What a view sets itself always wins over what is derived (a view that sets
+``list_columns`` exports that list unless it sets ``export_columns`` too).
+
+Order on the screens: ``place`` puts a field first / in the head / the body
+/ the tail of the record's page and forms (declaration order within each);
+``list_place`` does the same for the list only (a date that opens the list
+but comes after the names in the form: ``list_place="head"``). The core's
+mixin fields frame the register's own: the number first, the approval
+state and decision in the head of the record's page and last in the list,
+the created/updated stamps last.
 """
 from __future__ import annotations
 
@@ -111,11 +120,16 @@ def _spec_of(value):
 _CACHE: dict = {}
 
 
-def declared_fields(model, own=False) -> dict:
-    """{name: FieldSpec} of a model, in screen order (head, body, tail;
-    declaration order within each). ``own=True``: only the fields the
-    register itself declares (not those of the core's mixins)."""
-    cached = _CACHE.get((model, own))
+def _order(place, spec, inherited):
+    """Screen order: first, head, body, tail; declaration order within each,
+    except that the core's tail fields (the status in lists, the stamps)
+    close the screen after a register's own tail fields."""
+    return PLACES[place], spec in inherited and place == "tail", spec.seq
+
+
+def _collect(model):
+    """({name: FieldSpec}, the specs declared by the core's mixins)."""
+    cached = _CACHE.get(model)
     if cached is not None:
         return cached
     found, inherited = {}, set()
@@ -130,17 +144,32 @@ def declared_fields(model, own=False) -> dict:
                 found[name] = spec
                 if "__tablename__" not in vars(klass):
                     inherited.add(spec)      # declared by a mixin (number, state, stamps)
-    if own:
-        found = {n: s for n, s in found.items() if s not in inherited}
-    ordered = dict(sorted(found.items(), key=lambda kv: (PLACES[kv[1].place], kv[1].seq)))
     if "_sa_class_manager" in vars(model):     # mapped: the set of fields is final
-        _CACHE[(model, own)] = ordered
-    return ordered
+        _CACHE[model] = found, inherited
+    return found, inherited
 
 
-def _list_order(item):
-    spec = item[1]
-    return PLACES[spec.list_place or spec.place], spec.seq
+def declared_fields(model, own=False) -> dict:
+    """{name: FieldSpec} of a model, in screen order (first, head, body, tail;
+    declaration order within each). ``own=True``: only the fields the
+    register itself declares (not those of the core's mixins)."""
+    cached = _CACHE.get((model, own))
+    if cached is not None:
+        return cached
+    found, inherited = _collect(model)
+    ordered = sorted(found.items(), key=lambda kv: _order(kv[1].place, kv[1], inherited))
+    fields = {n: s for n, s in ordered if not (own and s in inherited)}
+    if model in _CACHE:     # mapped: final
+        _CACHE[(model, own)] = fields
+    return fields
+
+
+def list_order(model) -> list:
+    """Every declared field's name in list order (``list_place`` where
+    given, else ``place``)."""
+    found, inherited = _collect(model)
+    ordered = sorted(found.items(), key=lambda kv: _order(kv[1].list_place or kv[1].place, kv[1], inherited))
+    return [name for name, _ in ordered]
 
 
 # -- what the model derives -----------------------------------------------------
@@ -186,15 +215,15 @@ def view_defaults(model) -> dict:
     if not declared_fields(model, own=True):
         return {}      # a register not (yet) declared this way keeps FAB's defaults
     specs = declared_fields(model)
-    in_list = [name for name, _ in sorted(specs.items(), key=_list_order) if _.list]
+    listed = list_order(model)
     return {
-        "list_columns": in_list,
+        "list_columns": [n for n in listed if specs[n].list],
         "show_columns": [n for n, s in specs.items() if s.show],
         "add_columns": [n for n, s in specs.items() if s.form],
         "edit_columns": [n for n, s in specs.items() if s.form],
         "search_columns": [n for n, s in specs.items() if s.search or s.filter],
         "order_columns": [n for n, s in specs.items() if s.order],
-        "export_columns": [n for n, s in sorted(specs.items(), key=_list_order) if s.exported],
+        "export_columns": [n for n in listed if specs[n].exported],
         "label_columns": {n: s.label for n, s in specs.items()},
         "description_columns": {n: s.help for n, s in specs.items() if s.help},
     }
@@ -205,8 +234,11 @@ MERGED = ("label_columns", "description_columns")
 
 def apply_view_defaults(view):
     """Fill what the view did not declare (labels and help texts merge: the
-    view's own entries win)."""
+    view's own entries win). A view that orders its list itself exports
+    that list (unless it sets ``export_columns`` too)."""
     defaults = view_defaults(view.datamodel.obj)
+    if defaults and getattr(view, "list_columns", None) and getattr(view, "export_columns", None) is None:
+        defaults = {k: v for k, v in defaults.items() if k != "export_columns"}
     for name, value in defaults.items():
         own = getattr(view, name, None)
         if name in MERGED:

@@ -60,6 +60,14 @@ def public_verification_url(item, code) -> str:
                    _external=True)
 
 
+def user_name(user_id) -> str:
+    """The full name of a login (who drew up or approved a printed record)."""
+    from flask_appbuilder.security.sqla.models import User
+
+    user = db.session.get(User, user_id) if user_id else None
+    return user.get_full_name() if user else ""
+
+
 def doc_context(view, item, title, fields, signatures, date=None, notes=None):
     approved = getattr(item, "state", None) == approval.APPROVED
     decider = getattr(item, "decided_by", None)
@@ -134,7 +142,7 @@ class PublicVerifyView(BaseView):
 
     @expose("/<register>/<int:pk>")
     def verify(self, register, pk):
-        from app.core.register import REGISTRY
+        from app.core.registry import REGISTRY
         from app.extensions import appbuilder
 
         if _rate_limited():

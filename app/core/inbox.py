@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_appbuilder.security.decorators import has_access
 
 from app.core import approval
-from app.core.register import REGISTRY
+from app.core.registry import REGISTRY
 from app.extensions import db
 
 

@@ -10,6 +10,8 @@
 * ``masked_fields = {"column": "name"}``: a person's name (a text column or a
   link to a person) shown masked to roles outside :func:`personal_roles`
   in lists, show pages, exports, PDFs and pickers.
+* ``masked_fields = {"column": "phone" | "identity"}``: :func:`mask_phone` /
+  :func:`mask_identity` for roles outside ``UNMASKED_ROLES``.
 
 The personal-data roles are the roles the permission matrix lets into
 registers holding personal data (``app/security/roles.py``): Memur, Müdür,
@@ -78,3 +80,38 @@ def mask_name(value, user=None):
     if hasattr(value, "__table__"):
         return safe_label(value, user)
     return PERSONAL_MARK
+
+
+def mask_phone(value):
+    """``"0532 123 45 67"`` → ``"0532 *** ** 67"``: the operator/area code and
+    the last two digits stay, the other digits become ``*``; spacing and
+    punctuation are kept. Works for ``+90 …``, ``532…`` and short numbers."""
+    if value is None:
+        return None
+    text = str(value)
+    digits = sum(ch.isdigit() for ch in text)
+    if digits == 0:
+        return text
+    tail = 2 if digits >= 4 else 0
+    head = max(0, digits - 7)           # Turkish subscriber numbers are 7 digits
+    out, seen = [], 0
+    for ch in text:
+        if ch.isdigit():
+            seen += 1
+            out.append(ch if seen <= head or seen > digits - tail else "*")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def mask_identity(value):
+    """TC kimlik no ``"12345678901"`` → ``"123******01"``: the first three and
+    the last two characters stay; anything shorter than six is fully masked."""
+    if value is None:
+        return None
+    text = "".join(str(value).split())
+    if not text:
+        return text
+    if len(text) < 6:
+        return "*" * len(text)
+    return text[:3] + "*" * (len(text) - 5) + text[-2:]

@@ -1,18 +1,17 @@
 """The register core: the base model, the base view and the registry.
 
-A register is declared as::
+A register is declared once, next to its columns (``app/core/declare.py``)::
 
-    class Gift(Register, Approvable, Numbered):           # model
+    class Gift(Register, Approvable, Numbered, Model):           # model
         __tablename__ = "gift"
         number_prefix = "HD"
-        search_fields = ("item", "occasion")
+        item = Column(String(200), nullable=False, info=field(_l("Gift"), list=True, search=True))
         ...
 
     @register("protocol", _l("Gifts"), icon="fa-gift")      # view
     class GiftView(RegisterView):
-        datamodel = RegisterInterface(Gift)
-        list_columns = [...]
-        search_columns = [...]
+        datamodel = RegisterInterface(Gift, eager=["counterpart.institution"])
+        base_order = ("date", "desc")
 
 Approval buttons, the history tab, archive/restore, export, attachments,
 PDF, numbering, Turkish search/sort, conflict-safe editing and the
@@ -21,26 +20,27 @@ permission rows all come from here (and the modules it imports).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from dataclasses import field as dataclass_field
 
 from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_appbuilder import ModelView
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.models.filters import BaseFilter
-from flask_appbuilder.models.sqla.filters import SQLAFilterConverter, get_field_setup_query
+from flask_appbuilder.models.sqla.filters import (FilterEqual, FilterGreater, FilterSmaller, SQLAFilterConverter,
+                                                  get_field_setup_query)
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_appbuilder.urltools import get_order_args, get_page_args, get_page_size_args
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, Text, event
-from sqlalchemy.orm import Session, declared_attr
+from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, Text, Time, event
+from sqlalchemy.orm import Session, declared_attr, joinedload
 from wtforms import HiddenField
 
 from app.core import approval, audit, turkish
 from app.core.db import fold_sql, turkish_order
 from app.core.declare import (apply_view_defaults, derived, field, model_choices, model_masked_fields,
                               model_personal_fields, model_search_fields)
+from app.core.registry import (CATEGORIES, REGISTRY, RegisterEntry, add_registered_views,  # noqa: F401
+                               register)
 from app.extensions import db
 
 # ---------------------------------------------------------------------------
@@ -273,7 +273,7 @@ class TurkishFilterConverter(SQLAFilterConverter):
         (test, [TurkishContains, TurkishNotContains, TurkishStartsWith, TurkishEqual])
         if test in ("is_text", "is_string") else (test, filters)
         for test, filters in SQLAFilterConverter.conversion_table
-    )
+    ) + (("is_time", [FilterEqual, FilterGreater, FilterSmaller]),)
 
 
 def created_between(query, model, args):
@@ -328,7 +328,33 @@ def record_editable(item) -> bool:
 
 
 class RegisterInterface(SQLAInterface):
+    """FAB's SQLAlchemy interface with Turkish filters and ordering, choice
+    filters, ``Time`` columns (equal / after / before) and ``eager``: nested
+    many-to-one paths a list prints, loaded in the list's one query
+    (``RegisterInterface(Visit, eager=["guest.institution"])``: a contact is
+    shown with its institution), so a list page stays at one count and one
+    select however many rows it shows."""
+
     filter_converter_class = TurkishFilterConverter
+
+    def __init__(self, obj, session=None, eager=()):
+        super().__init__(obj, session)
+        self.eager = tuple(eager)
+
+    def is_time(self, col_name):
+        column = self.list_columns.get(col_name)
+        return column is not None and isinstance(getattr(column, "type", None), Time)
+
+    def apply_inner_select_joins(self, query, select_columns=None, aliases_mapping=None):
+        query = super().apply_inner_select_joins(query, select_columns, aliases_mapping)
+        for path in self.eager:
+            model, option = self.obj, None
+            for name in path.split("."):
+                attr = getattr(model, name)
+                option = joinedload(attr) if option is None else option.joinedload(attr)
+                model = attr.property.mapper.class_
+            query = query.options(option)
+        return query
 
     def is_choice(self, col_name):
         """A column with declared ``choices`` (or an approval state): filtered
@@ -375,74 +401,6 @@ class RegisterInterface(SQLAInterface):
 
 
 # ---------------------------------------------------------------------------
-# Registry
-# ---------------------------------------------------------------------------
-
-CATEGORIES = {
-    # key: (label, icon); order is the menu order (REGISTERS.md sections)
-    "reference": (_l("Reference data"), "fa-address-book"),
-    "mayor": (_l("The mayor's office"), "fa-university"),
-    "citizens": (_l("Citizens"), "fa-user-circle"),
-    "correspondence": (_l("Correspondence"), "fa-envelope"),
-    "protocol": (_l("Protocol and representation"), "fa-handshake-o"),
-    "office": (_l("Office administration"), "fa-briefcase"),
-    "approval": (_l("Approvals"), "fa-check-square-o"),
-    "audit": (_l("Audit"), "fa-history"),
-    "reports": (_l("Reports"), "fa-bar-chart"),
-    "settings": (_l("Settings"), "fa-cogs"),
-}
-
-
-@dataclass
-class RegisterEntry:
-    view: type
-    category: str
-    label: object
-    icon: str = "fa-list"
-    personal_data: bool = False
-    menu: bool = True
-    extra: dict = dataclass_field(default_factory=dict)
-
-    @property
-    def name(self):
-        return self.view.__name__
-
-    @property
-    def model(self):
-        return self.view.datamodel.obj
-
-
-REGISTRY: list[RegisterEntry] = []
-
-
-def register(category: str, label, icon: str = "fa-list", personal_data: bool = False,
-             menu: bool = True):
-    """Class decorator that puts a RegisterView in the registry (menu,
-    permissions, role matrix and generic tests pick it up from here).
-    ``menu=False`` for detail registers reached from their parent record."""
-
-    def wrap(view_cls):
-        REGISTRY[:] = [e for e in REGISTRY if e.view.__name__ != view_cls.__name__]
-        REGISTRY.append(RegisterEntry(view_cls, category, label, icon, personal_data, menu))
-        view_cls.personal_data = personal_data
-        return view_cls
-
-    return wrap
-
-
-def add_registered_views(appbuilder):
-    for entry in REGISTRY:
-        if not entry.menu:
-            appbuilder.add_view_no_menu(entry.view, entry.name)
-            continue
-        cat_label, cat_icon = CATEGORIES[entry.category]
-        appbuilder.add_view(
-            entry.view, entry.name, label=entry.label, icon=entry.icon,
-            category=entry.category, category_label=cat_label, category_icon=cat_icon,
-        )
-
-
-# ---------------------------------------------------------------------------
 # View side
 # ---------------------------------------------------------------------------
 
@@ -458,11 +416,10 @@ def _masking_formatter(kind, inner=None):
     (``roles.UNMASKED_ROLES``); everybody else sees it masked."""
 
     def fmt(value):
-        from app.ops.kvkk import mask_identity, mask_phone
+        from app.core.personal import mask_identity, mask_name, mask_phone, may_see_personal
         from app.security.roles import UNMASKED_ROLES
 
         if kind == "name":
-            from app.core.personal import mask_name, may_see_personal
 
             if may_see_personal():
                 return inner(value) if inner else ("" if value is None else value)
@@ -554,6 +511,27 @@ def _blank_none(value):
     return "" if value is None else value
 
 
+def format_time(value):
+    """A ``Time`` column in lists and show pages: ``14:30``."""
+    return value.strftime("%H:%M") if value else ""
+
+
+def shorten(limit):
+    """A list formatter that cuts a long text to ``limit`` characters (…)."""
+    def fmt(value):
+        text = str(value or "")
+        return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    return fmt
+
+
+def picker(label, model, view_name):
+    """A form field picking a record of another register by typing (served by
+    that register's ``lookup``: Turkish-aware, active rows, its own rights).
+    A many-to-one field without one gets the view's own ``pick`` picker."""
+    from app.core.fields import AjaxSelectField
+
+    return AjaxSelectField(label, model=model, endpoint=f"{view_name}.lookup")
+
 
 
 class RegisterView(ModelView):
@@ -626,6 +604,8 @@ class RegisterView(ModelView):
                 continue
             if self.datamodel.is_date(col) or self.datamodel.is_datetime(col):
                 formatters[col] = turkish.format_date
+            elif self.datamodel.is_time(col):
+                formatters[col] = format_time
             elif self.datamodel.is_numeric(col):
                 info = getattr(getattr(self.datamodel.obj, col), "info", {}) or {}
                 if info.get("money"):

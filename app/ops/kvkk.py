@@ -10,7 +10,8 @@ the schema. Changing the objects through the ORM recomputes ``search_key``
 (the core's before_flush) and writes the per-record audit entries; one
 ``anonymize`` entry per register summarises the run.
 
-:func:`mask_phone` and :func:`mask_identity` hide personal numbers in lists.
+The masks that hide personal numbers in lists (:func:`mask_phone`,
+:func:`mask_identity`) live in ``app.core.personal`` and are re-exported here.
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from flask.cli import AppGroup
 from sqlalchemy import Date, DateTime, String, Text, and_, or_
 
 from app.core import audit
+from app.core.personal import mask_identity, mask_phone  # noqa: F401  (masks live in the core)
 from app.extensions import db
 
 group = AppGroup("kvkk", help="KVKK: saklama süresi dolan kişisel verilerin anonimleştirilmesi.")
@@ -29,46 +31,6 @@ group = AppGroup("kvkk", help="KVKK: saklama süresi dolan kişisel verilerin an
 PLACEHOLDER = "(anonimleştirildi)"
 SHORT_PLACEHOLDER = "(anonim)"
 BATCH = 500
-
-
-# ---------------------------------------------------------------------------
-# masks
-# ---------------------------------------------------------------------------
-
-
-def mask_phone(value):
-    """``"0532 123 45 67"`` → ``"0532 *** ** 67"``: the operator/area code and
-    the last two digits stay, the other digits become ``*``; spacing and
-    punctuation are kept. Works for ``+90 …``, ``532…`` and short numbers."""
-    if value is None:
-        return None
-    text = str(value)
-    digits = sum(ch.isdigit() for ch in text)
-    if digits == 0:
-        return text
-    tail = 2 if digits >= 4 else 0
-    head = max(0, digits - 7)           # Turkish subscriber numbers are 7 digits
-    out, seen = [], 0
-    for ch in text:
-        if ch.isdigit():
-            seen += 1
-            out.append(ch if seen <= head or seen > digits - tail else "*")
-        else:
-            out.append(ch)
-    return "".join(out)
-
-
-def mask_identity(value):
-    """TC kimlik no ``"12345678901"`` → ``"123******01"``: the first three and
-    the last two characters stay; anything shorter than six is fully masked."""
-    if value is None:
-        return None
-    text = "".join(str(value).split())
-    if not text:
-        return text
-    if len(text) < 6:
-        return "*" * len(text)
-    return text[:3] + "*" * (len(text) - 5) + text[-2:]
 
 
 # ---------------------------------------------------------------------------
@@ -112,7 +74,7 @@ def cutoff_for(years, now=None):
 
 def personal_models():
     """Register models with personal fields, once each, in menu order."""
-    from app.core.register import REGISTRY
+    from app.core.registry import REGISTRY
 
     seen, models = set(), []
     for entry in REGISTRY:

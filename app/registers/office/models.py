@@ -12,6 +12,7 @@ import datetime as dt
 import re
 
 from flask_babel import gettext as _t  # validation messages: English source, Turkish catalog
+from flask_babel import lazy_gettext as _l
 from flask_appbuilder import Model
 from sqlalchemy import (Boolean, Column, Date, DateTime, ForeignKey, Integer, Numeric, String, Text,
                         event, inspect)
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session, backref, relationship, validates
 
 from app.core import approval, turkish
 from app.core.approval import Approvable
+from app.core.declare import computed, field
 from app.core.register import Numbered, Register, trigram_index
 from app.extensions import db
 
@@ -47,36 +49,31 @@ def _excluding(query, model, record):
 # Abonelikler (S m7(13), S m9(c)4)
 # ---------------------------------------------------------------------------
 
+SUBSCRIPTION_KINDS = {"gazete": "Gazete", "dergi": "Dergi", "kitap": "Kitap", "dijital": "Dijital"}
+
 
 class Subscription(Register, Approvable, Numbered, Model):
     """Newspaper, magazine, book and digital subscriptions of the office."""
 
     __tablename__ = "subscription"
     number_prefix = "AB"
-    search_fields = ("number", "publication", "publisher", "delivery_to", "kind_label")
 
-    choices = {
-        "kind": {"gazete": "Gazete", "dergi": "Dergi", "kitap": "Kitap", "dijital": "Dijital"},
-        "state": approval.STATE_LABELS,
-    }
-
-    publication = Column(String(200), nullable=False)
-    publisher = Column(String(200))
-    kind = Column(String(10), nullable=False, default="gazete")
-    copies = Column(Integer, nullable=False, default=1)
-    start_date = Column(Date, nullable=False)
-    end_date = Column(Date, nullable=False, index=True)
-    cost = Column(Numeric(12, 2, asdecimal=True), info={"money": True})
-    delivery_to = Column(String(200))
+    publication = Column(String(200), nullable=False,
+                         info=field(_l("Publication"), list=True, search=True, order=True))
+    publisher = Column(String(200), info=field(_l("Publisher"), search=True))
+    kind = Column(String(10), nullable=False, default="gazete",
+                  info=field(_l("Kind"), choices=SUBSCRIPTION_KINDS, list=True, search=True))
+    copies = Column(Integer, nullable=False, default=1, info=field(_l("Copies"), list=True, order=True))
+    start_date = Column(Date, nullable=False, info=field(_l("Start"), list=True, order=True))
+    end_date = Column(Date, nullable=False, index=True, info=field(_l("End"), list=True, order=True))
+    cost = Column(Numeric(12, 2, asdecimal=True), info=field(_l("Cost (TL)"), money=True, list=True, order=True))
+    delivery_to = Column(String(200), info=field(_l("Delivered to"), list=True, search=True))
     renewal_of_id = Column(Integer, ForeignKey("subscription.id"))
-    renewal_of = relationship("Subscription", remote_side="Subscription.id", lazy="select")
-    notes = Column(Text)
+    renewal_of = relationship("Subscription", remote_side="Subscription.id", lazy="select", info=field(
+        _l("Renewal of"), help=_l("The earlier subscription this one renews, if any")))
+    notes = Column(Text, info=field(_l("Notes")))
 
     __table_args__ = (trigram_index("subscription"),)
-
-    @property
-    def kind_label(self):
-        return self.choices["kind"].get(self.kind, self.kind or "")
 
     def days_left(self, today=None):
         if self.end_date is None:
@@ -141,15 +138,16 @@ class Vehicle(Register, Model):
     """Official vehicles of the mayor's office."""
 
     __tablename__ = "vehicle"
-    search_fields = ("plate", "make_model", "driver_name")
-    masked_fields = {"driver": "name"}
 
-    plate = Column(String(16), nullable=False, unique=True)
-    make_model = Column(String(120), nullable=False)
+    plate = Column(String(16), nullable=False, unique=True, info=field(
+        _l("Plate"), list=True, search=True, order=True, help=_l("For example 16 ABC 123")))
+    make_model = Column(String(120), nullable=False,
+                        info=field(_l("Make and model"), list=True, search=True, order=True))
     driver_id = Column(Integer, ForeignKey("staff.id"))
-    driver = relationship("Staff", foreign_keys=[driver_id], lazy="joined")
-    active = Column(Boolean, nullable=False, default=True)
-    notes = Column(Text)
+    driver = relationship("Staff", foreign_keys=[driver_id], lazy="joined",
+                          info=field(_l("Assigned driver"), list=True, key=True, masked="name"))
+    active = Column(Boolean, nullable=False, default=True, info=field(_l("Active"), list=True, filter=True))
+    notes = Column(Text, info=field(_l("Notes")))
 
     __table_args__ = (trigram_index("vehicle"),)
 
@@ -191,25 +189,27 @@ class DutySlip(Register, Approvable, Numbered, Model):
 
     __tablename__ = "duty_slip"
     number_prefix = "GK"
-    search_fields = ("number", "driver_name", "plate", "route", "purpose", "passengers")
-    personal_fields = ("route", "purpose", "passengers", "notes")
-    masked_fields = {"driver": "name"}
     names_person = True
-    choices = {"state": approval.STATE_LABELS}
 
     driver_id = Column(Integer, ForeignKey("staff.id"), nullable=False, index=True)
-    driver = relationship("Staff", foreign_keys=[driver_id], lazy="joined")
+    driver = relationship("Staff", foreign_keys=[driver_id], lazy="joined",
+                          info=field(_l("Driver"), list=True, key=True, masked="name"))
     vehicle_id = Column(Integer, ForeignKey("vehicle.id"), nullable=False, index=True)
-    vehicle = relationship("Vehicle", lazy="joined")
-    slip_date = Column(Date, nullable=False, index=True)
-    departure_at = Column(DateTime, nullable=False)
-    return_at = Column(DateTime, nullable=False)
-    route = Column(String(300), nullable=False)
-    purpose = Column(String(300), nullable=False)
-    passengers = Column(Text)
-    odometer_out = Column(Integer)
-    odometer_in = Column(Integer)
-    notes = Column(Text)
+    vehicle = relationship("Vehicle", lazy="joined", info=field(_l("Vehicle"), list=True))
+    slip_date = Column(Date, nullable=False, index=True,
+                       info=field(_l("Date"), list=True, list_place="head", filter=True, order=True))
+    # the list reads date, driver, car, route, then the times (the form asks the times first)
+    departure_at = Column(DateTime, nullable=False,
+                          info=field(_l("Departure time"), list=True, list_place="tail", order=True))
+    return_at = Column(DateTime, nullable=False,
+                       info=field(_l("Return time"), list=True, list_place="tail", order=True))
+    route = Column(String(300), nullable=False,
+                   info=field(_l("Destination / route"), list=True, search=True, order=True, personal=True))
+    purpose = Column(String(300), nullable=False, info=field(_l("Purpose"), search=True, personal=True))
+    passengers = Column(Text, info=field(_l("Passengers"), search=True, personal=True))
+    odometer_out = Column(Integer, info=field(_l("Odometer out (km)")))
+    odometer_in = Column(Integer, info=field(_l("Odometer in (km)")))
+    notes = Column(Text, info=field(_l("Notes"), personal=True))
 
     __table_args__ = (trigram_index("duty_slip"),)
 
@@ -217,11 +217,11 @@ class DutySlip(Register, Approvable, Numbered, Model):
     def driver_name(self):
         return self.driver.name if self.driver else ""
 
-    @property
+    @computed(_l("Plate"), show=False, key=True)
     def plate(self):
         return self.vehicle.plate if self.vehicle else ""
 
-    @property
+    @computed(_l("Distance (km)"), list=True, list_place="tail")
     def km(self):
         if self.odometer_in is None or self.odometer_out is None:
             return None
@@ -275,18 +275,19 @@ class CustodyItem(Register, Model):
     """Movable goods and equipment in a staff member's custody."""
 
     __tablename__ = "custody_item"
-    search_fields = ("item", "category", "serial_no", "holder_name")
-    masked_fields = {"holder": "name"}
-    choices = {"condition": CUSTODY_CONDITIONS}
 
-    item = Column(String(200), nullable=False)
-    category = Column(String(100))
-    serial_no = Column(String(100), index=True)
+    item = Column(String(200), nullable=False, info=field(_l("Equipment"), list=True, search=True, order=True))
+    category = Column(String(100), info=field(_l("Category"), list=True, search=True, order=True))
+    serial_no = Column(String(100), index=True,
+                       info=field(_l("Serial / inventory no"), list=True, search=True, order=True))
     holder_id = Column(Integer, ForeignKey("staff.id"), index=True)
-    holder = relationship("Staff", foreign_keys=[holder_id], lazy="joined")
-    since = Column(Date)
-    condition = Column(String(10), default="iyi")
-    notes = Column(Text)
+    holder = relationship("Staff", foreign_keys=[holder_id], lazy="joined",
+                          info=field(_l("Holder"), list=True, key=True, masked="name"))
+    since = Column(Date, info=field(_l("Held since"), list=True, filter=True, order=True,
+                                    help=_l("Date the current holder received the item")))
+    condition = Column(String(10), default="iyi",
+                       info=field(_l("Condition"), choices=CUSTODY_CONDITIONS, list=True, filter=True))
+    notes = Column(Text, info=field(_l("Notes")))
 
     __table_args__ = (trigram_index("custody_item"),)
 
@@ -303,8 +304,6 @@ class CustodyHistory(Register, Model):
     """Who held an item when; written automatically whenever the holder changes."""
 
     __tablename__ = "custody_history"
-    search_fields = ("item_label", "holder_name", "note")
-    masked_fields = {"holder": "name"}
     names_person = True
 
     item_id = Column(Integer, ForeignKey("custody_item.id", ondelete="CASCADE"), nullable=False,
@@ -312,12 +311,14 @@ class CustodyHistory(Register, Model):
     item = relationship("CustodyItem", lazy="joined",
                         backref=backref("history_rows", cascade="all, delete-orphan",
                                         passive_deletes=True, lazy="select",
-                                        order_by="CustodyHistory.from_date"))
+                                        order_by="CustodyHistory.from_date"),
+                        info=field(_l("Equipment"), list=True, key=True))
     holder_id = Column(Integer, ForeignKey("staff.id"), index=True)
-    holder = relationship("Staff", foreign_keys=[holder_id], lazy="joined")
-    from_date = Column(Date, nullable=False)
-    to_date = Column(Date)
-    note = Column(String(300))
+    holder = relationship("Staff", foreign_keys=[holder_id], lazy="joined",
+                          info=field(_l("Holder"), list=True, key=True, masked="name"))
+    from_date = Column(Date, nullable=False, info=field(_l("From"), list=True, filter=True, order=True))
+    to_date = Column(Date, info=field(_l("To"), list=True, filter=True, order=True))
+    note = Column(String(300), info=field(_l("Note"), list=True, search=True))
 
     __table_args__ = (trigram_index("custody_history"),)
 
@@ -424,23 +425,29 @@ class Handover(Register, Approvable, Numbered, Model):
 
     __tablename__ = "handover"
     number_prefix = "DT"
-    search_fields = ("number", "leaving_name", "successor_name", "notes")
-    personal_fields = ("reason", "notes")
-    masked_fields = {"leaving_staff": "name", "successor": "name", "drawn_up_by": "name"}
     names_person = True
-    choices = {"reason": HANDOVER_REASONS, "state": approval.STATE_LABELS}
 
     leaving_staff_id = Column(Integer, ForeignKey("staff.id"), nullable=False, index=True)
-    leaving_staff = relationship("Staff", foreign_keys=[leaving_staff_id], lazy="joined")
+    leaving_staff = relationship("Staff", foreign_keys=[leaving_staff_id], lazy="joined", info=field(
+        _l("Leaving staff member"), list=True, key=True, masked="name",
+        help=_l("The custody items this person holds are listed automatically")))
     successor_id = Column(Integer, ForeignKey("staff.id"), nullable=False)
-    successor = relationship("Staff", foreign_keys=[successor_id], lazy="joined")
-    handover_date = Column(Date, nullable=False)
-    reason = Column(String(20), nullable=False, default="ayrilma")
+    successor = relationship("Staff", foreign_keys=[successor_id], lazy="joined",
+                             info=field(_l("Successor"), list=True, key=True, masked="name"))
+    handover_date = Column(Date, nullable=False, info=field(_l("Handover date"), list=True, list_place="head",
+                                                            filter=True, order=True))
+    reason = Column(String(20), nullable=False, default="ayrilma", info=field(
+        _l("Handover reason"), choices=HANDOVER_REASONS, list=True, filter=True, personal=True))
     drawn_up_by_id = Column(Integer, ForeignKey("staff.id"))
-    drawn_up_by = relationship("Staff", foreign_keys=[drawn_up_by_id], lazy="select")
-    notes = Column(Text)
+    drawn_up_by = relationship("Staff", foreign_keys=[drawn_up_by_id], lazy="select", info=field(
+        _l("Drawn up by (unit chief)"), masked="name",
+        help=_l("Required on death: the unit chief draws up the handover report")))
+    notes = Column(Text, info=field(_l("Notes"), key=True, personal=True))
     # on approval the leaving person's staff record becomes inactive unless this says why not
-    keep_active_note = Column(String(300))
+    keep_active_note = Column(String(300), info=field(
+        _l("Why the staff record stays active"),
+        help=_l("On approval the leaving person's staff record becomes inactive; fill this in only if it "
+                "must stay active (e.g. moves to another post in the office)")))
     lines = relationship("HandoverLine", back_populates="handover", order_by="HandoverLine.id",
                          cascade="all, delete-orphan", lazy="select")
 
@@ -552,23 +559,29 @@ class HandoverLine(Register, Model):
     """One file, open work or custody item on a handover list."""
 
     __tablename__ = "handover_line"
-    search_fields = ("description", "serial", "note")
-    choices = {"kind": LINE_KINDS, "status": LINE_STATUSES}
-    masked_fields = {"handover": "name"}
 
     handover_id = Column(Integer, ForeignKey("handover.id", ondelete="CASCADE"), nullable=False,
                          index=True)
-    handover = relationship("Handover", back_populates="lines", lazy="joined")
-    kind = Column(String(10), nullable=False, default="zimmet")
-    description = Column(String(300), nullable=False)
-    serial = Column(String(100))
+    handover = relationship("Handover", back_populates="lines", lazy="joined",
+                            info=field(_l("Handover"), list=True, masked="name"))
+    kind = Column(String(10), nullable=False, default="zimmet",
+                  info=field(_l("Kind"), choices=LINE_KINDS, list=True, filter=True))
+    description = Column(String(300), nullable=False,
+                         info=field(_l("Description"), list=True, search=True, order=True))
+    serial = Column(String(100), info=field(_l("Serial / inventory no"), list=True, search=True, order=True))
     custody_item_id = Column(Integer, ForeignKey("custody_item.id"))
-    custody_item = relationship("CustodyItem", lazy="joined")
-    status = Column(String(20), nullable=False, default="bekliyor")
-    note = Column(String(300))
+    custody_item = relationship("CustodyItem", lazy="joined", info=field(_l("Custody item")))
+    status = Column(String(20), nullable=False, default="bekliyor",
+                    info=field(_l("Status"), choices=LINE_STATUSES, list=True, filter=True, order=True))
+    note = Column(String(300), info=field(
+        _l("Note"), list=True, key=True,
+        help=_l("For a pending or missing item: what happens to it (required before approval "
+                "unless a new holder is chosen)")))
     # an undelivered custody item (bekliyor/eksik) passes to this person on approval
     new_holder_id = Column(Integer, ForeignKey("staff.id"))
-    new_holder = relationship("Staff", foreign_keys=[new_holder_id], lazy="select")
+    new_holder = relationship("Staff", foreign_keys=[new_holder_id], lazy="select", info=field(
+        _l("New holder"), list=True,
+        help=_l("For a pending or missing custody item: who takes it over on approval")))
 
     __table_args__ = (trigram_index("handover_line"),)
 
@@ -630,26 +643,35 @@ class Leave(Register, Approvable, Model):
     """Staff leave and the substitute; a director proxy (müdür vekâleti)."""
 
     __tablename__ = "leave"
-    search_fields = ("staff_name", "substitute_name", "kind_label")
-    personal_fields = ("date_from", "date_to", "kind", "consent_note", "notes")
-    masked_fields = {"staff": "name", "substitute": "name"}
     names_person = True
-    choices = {"kind": LEAVE_KINDS, "state": approval.STATE_LABELS}
 
     staff_id = Column(Integer, ForeignKey("staff.id"), nullable=False, index=True)
-    staff = relationship("Staff", foreign_keys=[staff_id], lazy="joined")
-    date_from = Column(Date, nullable=False, index=True)
-    date_to = Column(Date, nullable=False, index=True)
-    kind = Column(String(10), nullable=False, default="yillik")
+    staff = relationship("Staff", foreign_keys=[staff_id], lazy="joined",
+                         info=field(_l("Staff member"), list=True, key=True, masked="name"))
+    date_from = Column(Date, nullable=False, index=True,
+                       info=field(_l("From"), list=True, filter=True, order=True, personal=True))
+    date_to = Column(Date, nullable=False, index=True,
+                     info=field(_l("To"), list=True, filter=True, order=True, personal=True))
+    kind = Column(String(10), nullable=False, default="yillik",
+                  info=field(_l("Kind of leave"), choices=LEAVE_KINDS, list=True, search=True, personal=True))
     substitute_id = Column(Integer, ForeignKey("staff.id"), index=True)
-    substitute = relationship("Staff", foreign_keys=[substitute_id], lazy="joined")
-    is_director_proxy = Column(Boolean, nullable=False, default=False)
-    mayor_consent = Column(Boolean, nullable=False, default=False)
-    consent_note = Column(String(300))
+    substitute = relationship("Staff", foreign_keys=[substitute_id], lazy="joined",
+                              info=field(_l("Substitute"), list=True, key=True, masked="name"))
+    is_director_proxy = Column(Boolean, nullable=False, default=False, info=field(
+        _l("Substitute acts for the director"), list=True, filter=True,
+        help=_l("While the approved leave lasts, the substitute approves records as \"Müdür V.\"")))
+    mayor_consent = Column(Boolean, nullable=False, default=False,
+                           info=field(_l("Mayor's consent"), help=_l("Required for a director proxy")))
     # the mayor's olur (written consent): its date and number, required for a director proxy
-    consent_date = Column(Date)
-    consent_ref = Column(String(100))
-    notes = Column(Text)
+    consent_date = Column(Date, info=field(
+        _l("Date of the mayor's approval"),
+        help=_l("Required for a director proxy; the scanned approval is attached to the record")))
+    consent_ref = Column(String(100), info=field(
+        _l("Number of the mayor's approval"),
+        help=_l("Required for a director proxy, e.g. E-12345678-903.02-145")))
+    consent_note = Column(String(300), info=field(
+        _l("Consent note"), personal=True, help=_l("Date and number of the mayor's approval (olur)")))
+    notes = Column(Text, info=field(_l("Notes"), personal=True))
     # the login that holds the proxy: bound when the leave is approved, so relinking
     # the substitute's staff record to another login later moves nothing
     proxy_user_id = Column(Integer, ForeignKey("ab_user.id"))
@@ -714,10 +736,6 @@ class Leave(Register, Approvable, Model):
     @property
     def substitute_name(self):
         return self.substitute.name if self.substitute else ""
-
-    @property
-    def kind_label(self):
-        return LEAVE_KINDS.get(self.kind, self.kind or "")
 
     @classmethod
     def validate_data(cls, data, record=None):

@@ -1,5 +1,6 @@
-"""Screens of the office administration registers (declarations first; the
-business rules are on the models)."""
+"""Screens of the office administration registers. Columns, labels, help
+texts and filters come from the fields' declarations (``models.py``, where
+the business rules are too); a view says only what differs."""
 from __future__ import annotations
 
 import datetime as dt
@@ -15,7 +16,7 @@ from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_babel import lazy_gettext as _l
 
 from app.core import approval, turkish
-from app.core.documents import doc_context
+from app.core.documents import doc_context, user_name
 from app.core.register import RegisterInterface, RegisterListFilter, RegisterView, register
 from app.extensions import db
 from app.registers.office.models import (
@@ -27,29 +28,11 @@ TEMPLATES = str(Path(__file__).resolve().parent / "templates")
 ACTIVE_STAFF = [["active", FilterEqual, True], ["archived", FilterEqual, False]]
 NOT_ARCHIVED = [["archived", FilterEqual, False]]
 
-COMMON_LABELS = {"number": _l("Number"), "state": _l("Status"), "notes": _l("Notes"),
-                 "created_at": _l("Created"), "updated_at": _l("Updated"),
-                 "decided_as": _l("Decided as"), "decided_at": _l("Decided on"),
-                 "decision_note": _l("Decision note")}
-APPROVAL_SHOW = ["number", "state", "decided_as", "decided_at", "decision_note"]
-STAMPS = ["created_at", "updated_at"]
-
-
-def _labels(**labels):
-    return {**COMMON_LABELS, **labels}
-
 
 def _km(value):
     if value is None:
         return ""
     return f"{value:,}".replace(",", ".")
-
-
-def _user_name(user_id):
-    from flask_appbuilder.security.sqla.models import User
-
-    user = db.session.get(User, user_id) if user_id else None
-    return user.get_full_name() if user else ""
 
 
 def _year_arg(default=None):
@@ -125,19 +108,7 @@ class SubscriptionView(OfficeView):
     list_title = _l("Newspaper, magazine and book subscriptions")
     show_title = add_title = edit_title = _l("Subscription")
     base_filters = [["id", RegisterListFilter, None], ["id", EndingSoonFilter, None]]
-    list_columns = ["number", "publication", "kind", "copies", "start_date", "end_date", "cost",
-                    "delivery_to", "state"]
-    add_columns = edit_columns = ["publication", "publisher", "kind", "copies", "start_date",
-                                  "end_date", "cost", "delivery_to", "renewal_of", "notes"]
-    show_columns = APPROVAL_SHOW + add_columns + STAMPS
-    search_columns = ["publication", "publisher", "kind", "delivery_to", "number"]
-    order_columns = ["number", "publication", "start_date", "end_date", "cost", "copies"]
     base_order = ("end_date", "asc")
-    label_columns = _labels(publication=_l("Publication"), publisher=_l("Publisher"),
-                            kind=_l("Kind"), copies=_l("Copies"), start_date=_l("Start"),
-                            end_date=_l("End"), cost=_l("Cost (TL)"), delivery_to=_l("Delivered to"),
-                            renewal_of=_l("Renewal of"))
-    description_columns = {"renewal_of": _l("The earlier subscription this one renews, if any")}
 
     @expose("/costs")
     @has_access
@@ -206,16 +177,8 @@ class VehicleView(OfficeView):
     datamodel = RegisterInterface(Vehicle)
     list_title = _l("Official vehicles")
     show_title = add_title = edit_title = _l("Vehicle")
-    list_columns = ["plate", "make_model", "driver", "active"]
-    add_columns = edit_columns = ["plate", "make_model", "driver", "active", "notes"]
-    show_columns = add_columns + STAMPS
-    search_columns = ["plate", "make_model", "active"]
-    order_columns = ["plate", "make_model"]
     base_order = ("plate", "asc")
     add_form_query_rel_fields = {"driver": ACTIVE_STAFF}
-    label_columns = _labels(plate=_l("Plate"), make_model=_l("Make and model"),
-                            driver=_l("Assigned driver"), active=_l("Active"))
-    description_columns = {"plate": _l("For example 16 ABC 123")}
 
 
 # ---------------------------------------------------------------------------
@@ -249,21 +212,9 @@ class DutySlipView(OfficeView):
     pdf_template = "pdf/duty_slip.html"
     list_title = _l("Driver duty slips")
     show_title = add_title = edit_title = _l("Driver duty slip")
-    list_columns = ["number", "slip_date", "driver", "vehicle", "route", "departure_at", "return_at",
-                    "km", "state"]
-    add_columns = edit_columns = ["driver", "vehicle", "slip_date", "departure_at", "return_at", "route",
-                                  "purpose", "passengers", "odometer_out", "odometer_in", "notes"]
-    show_columns = APPROVAL_SHOW + add_columns + ["km"] + STAMPS
-    search_columns = ["number", "route", "purpose", "passengers", "slip_date"]
-    order_columns = ["number", "slip_date", "departure_at", "return_at", "route"]
     base_order = ("departure_at", "desc")
     add_form_query_rel_fields = {"driver": ACTIVE_STAFF, "vehicle": [["active", FilterEqual, True],
                                                                      ["archived", FilterEqual, False]]}
-    label_columns = _labels(driver=_l("Driver"), vehicle=_l("Vehicle"), slip_date=_l("Date"),
-                            departure_at=_l("Departure time"), return_at=_l("Return time"),
-                            route=_l("Destination / route"), purpose=_l("Purpose"),
-                            passengers=_l("Passengers"), odometer_out=_l("Odometer out (km)"),
-                            odometer_in=_l("Odometer in (km)"), km=_l("Distance (km)"))
     formatters_columns = {"km": _km}
     # choosing a vehicle brings its usual driver and its last odometer reading
     pick_fill = {"vehicle": lambda vehicle: vehicle_defaults(vehicle)}
@@ -288,7 +239,7 @@ class DutySlipView(OfficeView):
         approver_title = "Onaylayan Müdür V." if item.decided_as == approval.PROXY_TITLE else "Onaylayan Müdür"
         signatures = [
             {"title": "Görevli Şoför", "name": item.driver_name},
-            {"title": "Düzenleyen", "name": _user_name(item.created_by_id)},
+            {"title": "Düzenleyen", "name": user_name(item.created_by_id)},
             {"title": approver_title, "name": approver},
         ]
         return doc_context(self, item, "ŞOFÖR GÖREV KÂĞIDI", fields, signatures,
@@ -341,14 +292,7 @@ class CustodyHistoryView(OfficeView):
     datamodel = RegisterInterface(CustodyHistory)
     list_title = _l("Custody history")
     show_title = add_title = edit_title = _l("Custody history entry")
-    list_columns = ["item", "holder", "from_date", "to_date", "note"]
-    add_columns = edit_columns = ["item", "holder", "from_date", "to_date", "note"]
-    show_columns = add_columns + STAMPS
-    search_columns = ["from_date", "to_date", "note"]
-    order_columns = ["from_date", "to_date"]
     base_order = ("from_date", "desc")
-    label_columns = _labels(item=_l("Equipment"), holder=_l("Holder"), from_date=_l("From"),
-                            to_date=_l("To"), note=_l("Note"))
 
 
 @register("office", _l("Custody"), icon="fa-cubes")
@@ -357,18 +301,8 @@ class CustodyItemView(OfficeView):
     related_views = [CustodyHistoryView]
     list_title = _l("Goods and equipment in custody")
     show_title = add_title = edit_title = _l("Custody item")
-    list_columns = ["item", "category", "serial_no", "holder", "since", "condition"]
-    add_columns = edit_columns = ["item", "category", "serial_no", "holder", "since", "condition",
-                                  "notes"]
-    show_columns = add_columns + STAMPS
-    search_columns = ["item", "category", "serial_no", "condition", "since"]
-    order_columns = ["item", "category", "serial_no", "since"]
     base_order = ("item", "asc")
     add_form_query_rel_fields = {"holder": ACTIVE_STAFF}
-    label_columns = _labels(item=_l("Equipment"), category=_l("Category"),
-                            serial_no=_l("Serial / inventory no"), holder=_l("Holder"),
-                            since=_l("Held since"), condition=_l("Condition"))
-    description_columns = {"since": _l("Date the current holder received the item")}
 
 
 # ---------------------------------------------------------------------------
@@ -381,24 +315,10 @@ class HandoverLineView(OfficeView):
     datamodel = RegisterInterface(HandoverLine)
     list_title = _l("Handover lines")
     show_title = add_title = edit_title = _l("Handover line")
-    list_columns = ["handover", "kind", "description", "serial", "status", "note", "new_holder"]
-    add_columns = edit_columns = ["handover", "kind", "description", "serial", "custody_item", "status",
-                                  "note", "new_holder"]
-    show_columns = add_columns + STAMPS
-    search_columns = ["kind", "description", "serial", "status"]
-    order_columns = ["description", "serial", "status"]
     base_order = ("id", "asc")
     add_form_query_rel_fields = {"custody_item": NOT_ARCHIVED, "handover": NOT_ARCHIVED,
                                  "new_holder": ACTIVE_STAFF}
     edit_form_query_rel_fields = {"new_holder": ACTIVE_STAFF}
-    label_columns = _labels(handover=_l("Handover"), kind=_l("Kind"), description=_l("Description"),
-                            serial=_l("Serial / inventory no"), custody_item=_l("Custody item"),
-                            status=_l("Status"), note=_l("Note"), new_holder=_l("New holder"))
-    description_columns = {
-        "note": _l("For a pending or missing item: what happens to it (required before approval "
-                   "unless a new holder is chosen)"),
-        "new_holder": _l("For a pending or missing custody item: who takes it over on approval"),
-    }
 
     def post_add(self, item):
         if item.custody_item is not None and not item.serial:
@@ -413,25 +333,8 @@ class HandoverView(OfficeView):
     pdf_template = "pdf/handover.html"
     list_title = _l("Handover lists")
     show_title = add_title = edit_title = _l("Handover")
-    list_columns = ["number", "handover_date", "leaving_staff", "successor", "reason", "state"]
-    add_columns = edit_columns = ["leaving_staff", "successor", "handover_date", "reason", "drawn_up_by",
-                                  "notes", "keep_active_note"]
-    show_columns = APPROVAL_SHOW + add_columns + STAMPS
-    search_columns = ["number", "reason", "handover_date"]
-    order_columns = ["number", "handover_date"]
     base_order = ("handover_date", "desc")
     add_form_query_rel_fields = {"successor": ACTIVE_STAFF, "drawn_up_by": ACTIVE_STAFF}
-    label_columns = _labels(leaving_staff=_l("Leaving staff member"), successor=_l("Successor"),
-                            handover_date=_l("Handover date"), reason=_l("Handover reason"),
-                            drawn_up_by=_l("Drawn up by (unit chief)"),
-                            keep_active_note=_l("Why the staff record stays active"))
-    description_columns = {
-        "keep_active_note": _l("On approval the leaving person's staff record becomes inactive; "
-                               "fill this in only if it must stay active (e.g. moves to another post "
-                               "in the office)"),
-        "drawn_up_by": _l("Required on death: the unit chief draws up the handover report"),
-        "leaving_staff": _l("The custody items this person holds are listed automatically"),
-    }
 
     def post_add(self, item):
         self._sync_lines(item)
@@ -499,132 +402,5 @@ class LeaveView(OfficeView):
     datamodel = RegisterInterface(Leave)
     list_title = _l("Staff leave and proxies")
     show_title = add_title = edit_title = _l("Leave")
-    list_columns = ["staff", "date_from", "date_to", "kind", "substitute", "is_director_proxy", "state"]
-    add_columns = edit_columns = ["staff", "date_from", "date_to", "kind", "substitute",
-                                  "is_director_proxy", "mayor_consent", "consent_date", "consent_ref",
-                                  "consent_note", "notes"]
-    show_columns = ["state", "decided_as", "decided_at", "decision_note"] + add_columns + STAMPS
-    search_columns = ["kind", "date_from", "date_to", "is_director_proxy"]
-    order_columns = ["date_from", "date_to"]
     base_order = ("date_from", "desc")
     add_form_query_rel_fields = {"staff": ACTIVE_STAFF, "substitute": ACTIVE_STAFF}
-    label_columns = _labels(staff=_l("Staff member"), date_from=_l("From"), date_to=_l("To"),
-                            kind=_l("Kind of leave"), substitute=_l("Substitute"),
-                            is_director_proxy=_l("Substitute acts for the director"),
-                            mayor_consent=_l("Mayor's consent"), consent_note=_l("Consent note"),
-                            consent_date=_l("Date of the mayor's approval"),
-                            consent_ref=_l("Number of the mayor's approval"))
-    description_columns = {
-        "is_director_proxy": _l("While the approved leave lasts, the substitute approves records as "
-                                "\"Müdür V.\""),
-        "mayor_consent": _l("Required for a director proxy"),
-        "consent_note": _l("Date and number of the mayor's approval (olur)"),
-        "consent_date": _l("Required for a director proxy; the scanned approval is attached to the "
-                           "record"),
-        "consent_ref": _l("Required for a director proxy, e.g. E-12345678-903.02-145"),
-    }
-
-
-# English source strings used above, with their Turkish (merged into the catalog by the lead).
-TURKISH = {
-    "Number": "Numara",
-    "Status": "Durum",
-    "Notes": "Notlar",
-    "Created": "Oluşturulma",
-    "Updated": "Güncellenme",
-    "Decided as": "Karar veren sıfatı",
-    "Decided on": "Karar tarihi",
-    "Decision note": "Karar notu",
-    # subscriptions
-    "Subscriptions": "Abonelikler",
-    "Newspaper, magazine and book subscriptions": "Gazete, dergi ve kitap abonelikleri",
-    "Subscription": "Abonelik",
-    "Publication": "Yayın",
-    "Publisher": "Yayıncı",
-    "Kind": "Türü",
-    "Copies": "Adet",
-    "Start": "Başlangıç",
-    "End": "Bitiş",
-    "Cost (TL)": "Tutar (₺)",
-    "Delivered to": "Teslim yeri",
-    "Renewal of": "Yenilenen abonelik",
-    "The earlier subscription this one renews, if any": "Varsa, bu kaydın yenilediği önceki abonelik",
-    "Ending within 30 days": "30 gün içinde bitenler",
-    "All subscriptions": "Tüm abonelikler",
-    "Yearly costs": "Yıllık giderler",
-    "Renew": "Yenile",
-    "Total": "Toplam",
-    "Year": "Yıl",
-    "Yearly totals": "Yıllara göre toplam",
-    "No subscriptions in this year.": "Bu yılda abonelik yok.",
-    # vehicles
-    "Official vehicles": "Makam Araçları",
-    "Vehicle": "Araç",
-    "Plate": "Plaka",
-    "Make and model": "Marka / model",
-    "Assigned driver": "Görevli şoför",
-    "Active": "Aktif",
-    "For example 16 ABC 123": "Örnek: 16 ABC 123",
-    # duty slips
-    "Driver duty slips": "Şoför Görev Kâğıtları",
-    "Driver duty slip": "Şoför Görev Kâğıdı",
-    "Driver": "Şoför",
-    "Date": "Tarih",
-    "Departure time": "Çıkış saati",
-    "Return time": "Dönüş saati",
-    "Destination / route": "Görev yeri / güzergâh",
-    "Purpose": "Görevin amacı",
-    "Passengers": "Yolcular",
-    "Odometer out (km)": "Çıkış km",
-    "Odometer in (km)": "Dönüş km",
-    "Distance (km)": "Yapılan km",
-    "Monthly kilometres": "Aylık kilometreler",
-    "Slips": "Görev sayısı",
-    "Search": "Ara",
-    # custody
-    "Custody": "Zimmet",
-    "Custody history": "Zimmet geçmişi",
-    "Custody history entry": "Zimmet geçmişi kaydı",
-    "Goods and equipment in custody": "Zimmetli demirbaş ve malzemeler",
-    "Custody item": "Zimmet kalemi",
-    "Equipment": "Malzeme",
-    "Category": "Kategori",
-    "Serial / inventory no": "Seri / demirbaş no",
-    "Holder": "Zimmet sahibi",
-    "Held since": "Zimmet tarihi",
-    "Condition": "Durumu",
-    "Date the current holder received the item": "Şimdiki zimmet sahibinin malzemeyi teslim aldığı tarih",
-    "From": "Başlangıç",
-    "To": "Bitiş",
-    "Note": "Not",
-    # handover
-    "Handovers": "Devir Teslim Çizelgeleri",
-    "Handover lists": "Devir teslim çizelgeleri",
-    "Handover": "Devir teslim",
-    "Handover lines": "Devir teslim kalemleri",
-    "Handover line": "Devir teslim kalemi",
-    "Description": "Açıklama",
-    "Leaving staff member": "Devreden personel",
-    "Successor": "Devralan personel",
-    "Handover date": "Devir tarihi",
-    "Handover reason": "Devir nedeni",
-    "Drawn up by (unit chief)": "Düzenleyen (birim amiri)",
-    "Required on death: the unit chief draws up the handover report":
-        "Ölüm hâlinde zorunludur: devir teslim tutanağını birim amiri düzenler",
-    "The custody items this person holds are listed automatically":
-        "Bu personelin zimmetindeki malzemeler çizelgeye otomatik eklenir",
-    # leave
-    "Leave and proxies": "Personel İzin ve Vekâlet",
-    "Staff leave and proxies": "Personel izinleri ve vekâletler",
-    "Leave": "İzin",
-    "Staff member": "Personel",
-    "Kind of leave": "İzin türü",
-    "Substitute": "Vekil",
-    "Substitute acts for the director": "Vekil Müdür adına onay verir (Müdür V.)",
-    "Mayor's consent": "Başkan oluru",
-    "Consent note": "Olur açıklaması",
-    "While the approved leave lasts, the substitute approves records as \"Müdür V.\"":
-        "Onaylı izin süresince vekil kayıtları \"Müdür V.\" sıfatıyla onaylar",
-    "Required for a director proxy": "Müdür vekâleti için zorunludur",
-    "Date and number of the mayor's approval (olur)": "Başkan olurunun tarihi ve sayısı",
-}

@@ -9,6 +9,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _t  # validation messages: English source, Turkish catalog
+from flask_babel import lazy_gettext as _l
 from flask_appbuilder import Model
 from sqlalchemy import (
     Boolean, Column, Date, DateTime, ForeignKey, Integer, Numeric, String, Text, Time,
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session, relationship
 
 from app.core import turkish
 from app.core.approval import Approvable
+from app.core.declare import field
 from app.core.register import Numbered, Register, trigram_index
 
 # ---------------------------------------------------------------------------
@@ -47,10 +49,6 @@ class _LookupOrder:
 
     def __get__(self, obj, cls):
         return self.fn(cls)
-
-
-def _label(mapping, value):
-    return mapping.get(value, value or "")
 
 
 def _negative(value):
@@ -90,18 +88,15 @@ class MessageTemplate(Register, Model):
     """Hazır mesaj metinleri: taziye, tebrik, geçmiş olsun, nikâh, açılış…"""
 
     __tablename__ = "message_template"
-    search_fields = ("title", "text", "occasion_label")
-    choices = {"occasion": OCCASIONS}
 
-    occasion = Column(String(20), nullable=False)
-    title = Column(String(150), nullable=False)
-    text = Column(Text, nullable=False)
+    occasion = Column(String(20), nullable=False,
+                      info=field(_l("Occasion"), choices=OCCASIONS, list=True, search=True, order=True))
+    title = Column(String(150), nullable=False, info=field(_l("Title"), list=True, search=True, order=True))
+    text = Column(Text, nullable=False,
+                  info=field(_l("Message text"), list=True, search=True,
+                             help=_l("Copied into the message of a wreath, flower or message order.")))
 
     __table_args__ = (trigram_index("message_template"),)
-
-    @property
-    def occasion_label(self):
-        return _label(OCCASIONS, self.occasion)
 
     def __repr__(self):
         return self.title or ""
@@ -116,30 +111,33 @@ class Event(Register, Model):
     """Davetiyeler ve Etkinlikler (G m5, S m7(4), S m9(a)6, S m9(b)2)."""
 
     __tablename__ = "event"
-    search_fields = ("name", "organiser", "place", "representative", "decision_label", "notes")
-    personal_fields = ("representative",)
-    masked_fields = {"organiser": "name", "representative": "name"}
-    choices = {"decision": EVENT_DECISIONS}
     lookup_order = _LookupOrder(lambda cls: cls.starts_at.desc())
 
-    name = Column(String(250), nullable=False)
+    name = Column(String(250), nullable=False, info=field(_l("Event"), list=True, search=True, order=True))
     organiser_id = Column(Integer, ForeignKey("contact.id"))
-    organiser = relationship("Contact", foreign_keys=[organiser_id], lazy="joined")
-    starts_at = Column(DateTime, nullable=False, index=True)
-    ends_at = Column(DateTime)
-    place = Column(String(250))
-    invitation_received_on = Column(Date)
-    decision = Column(String(20))
-    representative = Column(String(150))
-    speech = Column(Text)
-    press_note = Column(Text)
-    notes = Column(Text)
+    organiser = relationship("Contact", foreign_keys=[organiser_id], lazy="joined",
+                             info=field(_l("Organiser"), list=True, key=True, masked="name"))
+    starts_at = Column(DateTime, nullable=False, index=True,
+                       info=field(_l("Starts"), list=True, list_place="head", filter=True, order=True))
+    ends_at = Column(DateTime, info=field(_l("Ends")))
+    place = Column(String(250), info=field(_l("Place"), list=True, search=True, order=True))
+    invitation_received_on = Column(Date, info=field(_l("Invitation received on")))
+    decision = Column(String(20), info=field(
+        _l("Decision"), choices=EVENT_DECISIONS, list=True, search=True, order=True,
+        help=_l("Attending events go to the mayor's agenda; for a wreath or message "
+                "you are offered a prefilled order after saving.")))
+    representative = Column(String(150), info=field(
+        _l("Representative"), list=True, search=True, personal=True, masked="name",
+        help=_l("Required when a representative is sent.")))
+    speech = Column(Text, info=field(_l("Speech text")))
+    press_note = Column(Text, info=field(_l("Press note")))
+    notes = Column(Text, info=field(_l("Notes"), key=True))
 
     __table_args__ = (trigram_index("event"),)
 
     @property
-    def decision_label(self):
-        return _label(EVENT_DECISIONS, self.decision) if self.decision else "Karar bekliyor"
+    def decision_label(self):   # not the derived one: no decision reads "Karar bekliyor"
+        return EVENT_DECISIONS.get(self.decision, self.decision) if self.decision else "Karar bekliyor"
 
     @classmethod
     def validate_data(cls, data, record=None):
@@ -177,34 +175,34 @@ class Visit(Register, Model):
     """Misafir ve Ziyaret Kayıtları (G m5 ağırlama/konaklama, S m7(8), m8(e))."""
 
     __tablename__ = "visit"
-    search_fields = ("guest", "guest_institution", "purpose", "host", "origin_label", "notes")
-    personal_fields = ("purpose", "host", "notes")
     names_person = True
-    masked_fields = {"guest": "name", "host": "name"}
-    choices = {"origin": ORIGIN}
     lookup_order = _LookupOrder(lambda cls: cls.date.desc())
 
     guest_id = Column(Integer, ForeignKey("contact.id"), nullable=False)
-    guest = relationship("Contact", foreign_keys=[guest_id], lazy="joined")
-    guest_institution = Column(String(200))
-    origin = Column(String(10), nullable=False, default="yerli")
-    date = Column(Date, nullable=False, index=True)
-    time = Column(Time)
-    purpose = Column(String(300), nullable=False)
-    host = Column(String(150))
-    refreshments = Column(Boolean, default=False)      # ikram
-    accommodation = Column(Boolean, default=False)     # konaklama
-    welcomed = Column(Boolean, default=False)          # karşılama
-    seen_off = Column(Boolean, default=False)          # uğurlama
-    notes = Column(Text)
+    guest = relationship("Contact", foreign_keys=[guest_id], lazy="joined",
+                         info=field(_l("Guest"), list=True, key=True, masked="name"))
+    guest_institution = Column(String(200), info=field(
+        _l("Guest's institution"), list=True, search=True, order=True,
+        help=_l("Left empty, the institution in the contact directory is filled in.")))
+    origin = Column(String(10), nullable=False, default="yerli",
+                    info=field(_l("Domestic/foreign"), choices=ORIGIN, list=True, search=True, order=True))
+    date = Column(Date, nullable=False, index=True,
+                  info=field(_l("Date"), list=True, list_place="head", filter=True, order=True))
+    time = Column(Time, info=field(_l("Time"), list=True, list_place="head"))
+    purpose = Column(String(300), nullable=False,
+                     info=field(_l("Purpose of visit"), list=True, search=True, personal=True))
+    host = Column(String(150), info=field(
+        _l("Received by"), list=True, search=True, order=True, personal=True, masked="name",
+        help=_l("Who received the guest (e.g. the mayor, a deputy mayor).")))
+    refreshments = Column(Boolean, default=False, info=field(_l("Refreshments offered")))      # ikram
+    accommodation = Column(Boolean, default=False, info=field(_l("Accommodation provided")))  # konaklama
+    welcomed = Column(Boolean, default=False, info=field(_l("Met on arrival")))               # karşılama
+    seen_off = Column(Boolean, default=False, info=field(_l("Seen off")))                     # uğurlama
+    notes = Column(Text, info=field(_l("Notes"), key=True, personal=True))
 
     gifts = relationship("Gift", back_populates="visit", lazy="select")
 
     __table_args__ = (trigram_index("visit"),)
-
-    @property
-    def origin_label(self):
-        return _label(ORIGIN, self.origin)
 
     @classmethod
     def validate_data(cls, data, record=None):
@@ -237,31 +235,31 @@ class Gift(Register, Approvable, Numbered, Model):
 
     __tablename__ = "gift"
     number_prefix = "HD"
-    search_fields = ("number", "item", "occasion", "counterpart", "kept_at", "direction_label", "notes")
-    choices = {"direction": GIFT_DIRECTIONS}
-    masked_fields = {"counterpart": "name"}
 
-    direction = Column(String(10), nullable=False)
-    date = Column(Date, nullable=False, index=True)
+    direction = Column(String(10), nullable=False, info=field(
+        _l("Direction"), choices=GIFT_DIRECTIONS, list=True, search=True, order=True))
+    date = Column(Date, nullable=False, index=True,
+                  info=field(_l("Date"), list=True, list_place="head", filter=True, order=True))
     counterpart_id = Column(Integer, ForeignKey("contact.id"), nullable=False)
-    counterpart = relationship("Contact", foreign_keys=[counterpart_id], lazy="joined")
-    occasion = Column(String(200))
-    item = Column(String(200), nullable=False)
-    quantity = Column(Integer, nullable=False, default=1)
-    estimated_value = Column(Numeric(12, 2, asdecimal=True), info={"money": True})
+    counterpart = relationship("Contact", foreign_keys=[counterpart_id], lazy="joined", info=field(
+        _l("Given to / received from"), list=True, key=True, masked="name"))
+    occasion = Column(String(200), info=field(_l("Occasion"), search=True))
+    item = Column(String(200), nullable=False, info=field(_l("Gift"), list=True, search=True, order=True))
+    quantity = Column(Integer, nullable=False, default=1, info=field(_l("Quantity"), list=True))
+    estimated_value = Column(Numeric(12, 2, asdecimal=True), info=field(
+        _l("Estimated value (₺)"), money=True, list=True, order=True,
+        help=_l("Total estimated value. Received gifts above the office threshold are flagged for the Müdür.")))
+    needs_attention = Column(Boolean, nullable=False, default=False, info=field(   # Müdür dikkatine
+        _l("For the Müdür's attention"), list=True, filter=True, order=True, form=False))
     visit_id = Column(Integer, ForeignKey("visit.id"))
-    visit = relationship("Visit", back_populates="gifts", lazy="select")
+    visit = relationship("Visit", back_populates="gifts", lazy="select", info=field(_l("Guest visit")))
     event_id = Column(Integer, ForeignKey("event.id"))
-    event = relationship("Event", lazy="select")
-    kept_at = Column(String(200))
-    needs_attention = Column(Boolean, nullable=False, default=False)   # Müdür dikkatine
-    notes = Column(Text)
+    event = relationship("Event", lazy="select", info=field(_l("Event")))
+    kept_at = Column(String(200), info=field(_l("Kept at"), search=True,
+                                             help=_l("For received gifts: where the gift is kept.")))
+    notes = Column(Text, info=field(_l("Notes"), key=True))
 
     __table_args__ = (trigram_index("gift"),)
-
-    @property
-    def direction_label(self):
-        return _label(GIFT_DIRECTIONS, self.direction)
 
     def over_threshold(self, threshold) -> bool:
         return bool(self.direction == "alinan" and threshold is not None
@@ -318,35 +316,29 @@ class WreathOrder(Register, Approvable, Numbered, Model):
 
     __tablename__ = "wreath_order"
     number_prefix = "CC"
-    search_fields = ("number", "recipient", "occasion_label", "kind_label", "message", "supplier",
-                     "invoice_no", "delivery_address")
-    choices = {"occasion": OCCASIONS, "kind": WREATH_KINDS}
-    personal_fields = ("delivery_address",)
-    masked_fields = {"recipient": "name", "delivery_address": "name"}
     names_person = True
 
-    occasion = Column(String(20), nullable=False)
-    kind = Column(String(20), nullable=False)
+    occasion = Column(String(20), nullable=False,
+                      info=field(_l("Occasion"), choices=OCCASIONS, list=True, search=True, order=True))
+    kind = Column(String(20), nullable=False,
+                  info=field(_l("Kind"), choices=WREATH_KINDS, list=True, search=True, order=True))
     recipient_id = Column(Integer, ForeignKey("contact.id"), nullable=False)
-    recipient = relationship("Contact", foreign_keys=[recipient_id], lazy="joined")
-    delivery_address = Column(Text)
-    delivery_date = Column(Date, index=True)
-    message = Column(Text)
-    supplier = Column(String(200))
-    cost = Column(Numeric(12, 2, asdecimal=True), info={"money": True})
-    invoice_no = Column(String(50))
+    recipient = relationship("Contact", foreign_keys=[recipient_id], lazy="joined",
+                             info=field(_l("Recipient"), list=True, key=True, masked="name"))
+    delivery_address = Column(Text, info=field(_l("Delivery address"), key=True, personal=True,
+                                               masked="name"))
+    delivery_date = Column(Date, index=True, info=field(_l("Delivery date"), list=True, list_place="head",
+                                                        filter=True, order=True))
+    message = Column(Text, info=field(
+        _l("Message text"), key=True,
+        help=_l("Pick a ready text from the message templates above, then adapt it.")))
+    supplier = Column(String(200), info=field(_l("Supplier"), search=True))
+    cost = Column(Numeric(12, 2, asdecimal=True), info=field(_l("Cost (₺)"), money=True, list=True, order=True))
+    invoice_no = Column(String(50), info=field(_l("Invoice no."), search=True))
     event_id = Column(Integer, ForeignKey("event.id"))
-    event = relationship("Event", lazy="select")
+    event = relationship("Event", lazy="select", info=field(_l("Event")))
 
     __table_args__ = (trigram_index("wreath_order"),)
-
-    @property
-    def occasion_label(self):
-        return _label(OCCASIONS, self.occasion)
-
-    @property
-    def kind_label(self):
-        return _label(WREATH_KINDS, self.kind)
 
     @classmethod
     def validate_data(cls, data, record=None):
@@ -376,14 +368,15 @@ class SisterCity(Register, Model):
     """Kardeş şehirler (G m5, S m7(7))."""
 
     __tablename__ = "sister_city"
-    search_fields = ("city", "country", "notes")
     lookup_order = _LookupOrder(lambda cls: cls.city)
 
-    city = Column(String(150), nullable=False)
-    country = Column(String(100), nullable=False)
-    since = Column(Date)
-    council_decision = Column(String(100))
-    notes = Column(Text)
+    city = Column(String(150), nullable=False, info=field(_l("City"), list=True, search=True, order=True))
+    country = Column(String(100), nullable=False,
+                     info=field(_l("Country"), list=True, search=True, order=True))
+    since = Column(Date, info=field(_l("Sister city since"), list=True, filter=True, order=True))
+    council_decision = Column(String(100), info=field(
+        _l("Council decision"), list=True, help=_l("Date and number of the council decision.")))
+    notes = Column(Text, info=field(_l("Notes"), key=True))
 
     activities = relationship("SisterCityActivity", back_populates="sister_city", lazy="select")
 
@@ -397,13 +390,14 @@ class SisterCityActivity(Register, Model):
     """Kardeş şehir faaliyetleri."""
 
     __tablename__ = "sister_city_activity"
-    search_fields = ("sister_city", "title", "description")
 
     sister_city_id = Column(Integer, ForeignKey("sister_city.id"), nullable=False)
-    sister_city = relationship("SisterCity", back_populates="activities", lazy="joined")
-    date = Column(Date, nullable=False, index=True)
-    title = Column(String(250), nullable=False)
-    description = Column(Text)
+    sister_city = relationship("SisterCity", back_populates="activities", lazy="joined",
+                               info=field(_l("Sister city"), list=True, key=True))
+    date = Column(Date, nullable=False, index=True,
+                  info=field(_l("Date"), list=True, list_place="head", filter=True, order=True))
+    title = Column(String(250), nullable=False, info=field(_l("Activity"), list=True, search=True, order=True))
+    description = Column(Text, info=field(_l("Description"), search=True))
 
     __table_args__ = (trigram_index("sister_city_activity"),)
 
@@ -421,29 +415,29 @@ class Trip(Register, Approvable, Model):
     """Seyahatler (G m5, S m7(7))."""
 
     __tablename__ = "trip"
-    search_fields = ("destination", "participants", "purpose", "sister_city", "scope_label")
-    choices = {"scope": TRIP_SCOPES}
-    personal_fields = ("participants",)
-    masked_fields = {"participants": "name"}
 
-    destination = Column(String(200), nullable=False)
-    scope = Column(String(10), nullable=False, default="yurtici")
-    start_date = Column(Date, nullable=False, index=True)
-    end_date = Column(Date, nullable=False)
-    participants = Column(Text, nullable=False)
-    purpose = Column(Text, nullable=False)
-    transport = Column(Text)
-    accommodation = Column(Text)
-    program = Column(Text)
-    cost = Column(Numeric(12, 2, asdecimal=True), info={"money": True})
+    destination = Column(String(200), nullable=False,
+                         info=field(_l("Destination"), list=True, search=True, order=True))
+    scope = Column(String(10), nullable=False, default="yurtici",
+                   info=field(_l("Domestic/abroad"), choices=TRIP_SCOPES, list=True, search=True, order=True))
+    start_date = Column(Date, nullable=False, index=True,
+                        info=field(_l("Start date"), list=True, list_place="head", filter=True, order=True))
+    end_date = Column(Date, nullable=False, info=field(_l("End date"), list=True, list_place="head", order=True))
+    participants = Column(Text, nullable=False, info=field(
+        _l("Participants"), search=True, personal=True, masked="name",
+        help=_l("One person per line, with title.")))
+    purpose = Column(Text, nullable=False, info=field(_l("Purpose"), search=True))
+    transport = Column(Text, info=field(_l("Transport reservation"),
+                                        help=_l("Flight/train/bus or vehicle, times, reservation codes.")))
+    accommodation = Column(Text, info=field(_l("Accommodation reservation"),
+                                            help=_l("Hotel, dates, reservation code.")))
+    program = Column(Text, info=field(_l("Program")))
+    cost = Column(Numeric(12, 2, asdecimal=True),
+                  info=field(_l("Cost (₺)"), money=True, list=True, list_place="tail", order=True))
     sister_city_id = Column(Integer, ForeignKey("sister_city.id"))
-    sister_city = relationship("SisterCity", lazy="joined")
+    sister_city = relationship("SisterCity", lazy="joined", info=field(_l("Sister city"), list=True, key=True))
 
     __table_args__ = (trigram_index("trip"),)
-
-    @property
-    def scope_label(self):
-        return _label(TRIP_SCOPES, self.scope)
 
     @classmethod
     def validate_data(cls, data, record=None):
