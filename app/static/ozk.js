@@ -126,22 +126,49 @@
     }
     return v;
   }
-  function initDates(scope) {
-    if ($.fn.datepicker && T.months) {
-      $.fn.datepicker.dates.ozk = {
-        days: T.days, daysShort: T.daysMin, daysMin: T.daysMin, months: T.months,
-        monthsShort: $.map(T.months, function (m) { return m.slice(0, 3); }),
-        today: T.today, clear: T.clear, weekStart: 1, format: "dd.mm.yyyy"
-      };
-      $(scope).find("input.ozk-date").datepicker({
-        language: "ozk", format: "dd.mm.yyyy", weekStart: 1, autoclose: true, forceParse: false,
-        todayHighlight: true, todayBtn: "linked"
+  function normalizeTime(value) {
+    var v = $.trim(value || ""), m;
+    if ((m = v.match(/^(\d{1,2})(?:[:.]?(\d{2}))?$/)) && +m[1] < 24 && (!m[2] || +m[2] < 60)) {
+      return ("0" + m[1]).slice(-2) + ":" + (m[2] || "00");
+    }
+    return v;
+  }
+  var DATE_INPUTS = "input.ozk-date, input.ozk-datetime";
+  function datepickerLanguage() {
+    if (!$.fn.datepicker || !T.months || $.fn.datepicker.dates.ozk) { return; }
+    $.fn.datepicker.dates.ozk = {
+      days: T.days, daysShort: T.daysMin, daysMin: T.daysMin, months: T.months,
+      monthsShort: $.map(T.months, function (m) { return m.slice(0, 3); }),
+      today: T.today, clear: T.clear, weekStart: 1, format: "dd.mm.yyyy"
+    };
+  }
+  // the picker is attached on first focus: form inputs and the inputs
+  // "Filtre Ekle" adds later alike; a date-time filter keeps its time
+  function attachPicker(input) {
+    var el = $(input);
+    if (!$.fn.datepicker || !T.months || el.data("ozkPicker")) { return; }
+    datepickerLanguage();
+    el.data("ozkPicker", true);
+    el.datepicker({
+      language: "ozk", format: "dd.mm.yyyy", weekStart: 1, autoclose: true, forceParse: false,
+      todayHighlight: true, todayBtn: "linked"
+    });
+    if (el.hasClass("ozk-datetime")) {
+      el.on("show", function () { el.data("ozkTime", (el.val().split(" ")[1]) || ""); });
+      el.on("changeDate", function () {
+        var time = el.data("ozkTime");
+        if (time && el.val().indexOf(" ") < 0) { el.val(el.val() + " " + time); }
       });
     }
-    $(scope).find("input.ozk-date, input.ozk-datetime").on("blur", function () {
-      this.value = normalizeDate(this.value);
-    });
+    if (document.activeElement === input) { el.datepicker("show"); }
   }
+  $(document).on("focusin", DATE_INPUTS, function () { attachPicker(this); });
+  $(document).on("blur", DATE_INPUTS, function () { this.value = normalizeDate(this.value); });
+  $(document).on("blur", "input.ozk-time", function () { this.value = normalizeTime(this.value); });
+  // Escape closes an open date picker and leaves the cursor in the input
+  $(document).on("keydown", DATE_INPUTS, function (ev) {
+    if (ev.key === "Escape" && $(this).data("ozkPicker")) { $(this).datepicker("hide"); }
+  });
 
   // decisions that are hard to take back ask too, wherever their form is drawn
   function defaultConfirmations() {
@@ -164,6 +191,5 @@
   $(function () {
     defaultConfirmations();
     $(".ozk-ajax-select").each(function () { initPicker($(this)); });
-    initDates(document);
   });
 })(jQuery);
