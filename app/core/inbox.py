@@ -34,6 +34,26 @@ def pending_count():
                for e in approvable_entries())
 
 
+# menu items of the inbox: the "Onaylar" category and its entry
+APPROVAL_MENU = {"approval", "ApprovalInboxView"}
+
+
+def approval_menu_for_deciders(app):
+    """The "Onaylar" menu is shown to whoever may decide today (the Müdür, or
+    somebody holding the Müdür's active proxy), not to every role holding the
+    inbox permission: a clerk keeps that permission (and ``approve``) only to
+    act under a proxy, so without one the menu would lead to an empty page.
+    FAB's ``is_menu_visible`` template filter keeps deciding everything else."""
+    permitted = app.jinja_env.filters["is_menu_visible"]
+
+    def is_menu_visible(item):
+        if item.name in APPROVAL_MENU and approval.approver_title(getattr(g, "user", None)) is None:
+            return False
+        return permitted(item)
+
+    app.jinja_env.filters["is_menu_visible"] = is_menu_visible
+
+
 class ApprovalInboxView(BaseView):
     route_base = "/approvals"
     default_view = "index"
