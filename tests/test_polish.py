@@ -150,7 +150,9 @@ def test_a_wrong_date_or_time_is_a_turkish_form_error(app, clients, parts):
     resp = clients["memur"].post("/eventview/add", data=data)
     assert resp.status_code == 200
     body = text(resp)
-    assert ("gg.aa.yyyy ss:dd biçiminde girin" in body) or ("zorunlu" in body.lower())
+    error = re.search(r'id="starts_at-errors"[^>]*>(.*?)</div>', body, re.S)
+    assert error, "the error is tied to the field"
+    assert "gg.aa.yyyy ss:dd biçiminde girin" in error.group(1) or "zorunlu" in error.group(1)
     assert re.search(r'id="starts_at_time"[^>]*value="' + re.escape(parts[1]) + '"', body)  # input kept
     with app.app_context():
         assert db.session.query(Event).filter_by(name=name).count() == 0

@@ -72,7 +72,9 @@
     $("#ozk-dialog").modal("show");
   });
   window.addEventListener("message", function (ev) {
-    if (ev.origin !== window.location.origin || !ev.data || !ev.data.ozkAdded || !dialogTarget) { return; }
+    if (ev.origin !== window.location.origin || !ev.data) { return; }
+    if (ev.data.ozkDialogClose) { $("#ozk-dialog").modal("hide"); return; }
+    if (!ev.data.ozkAdded || !dialogTarget) { return; }
     var added = ev.data.ozkAdded;
     var target = $("#" + dialogTarget);
     target.append(new Option(added.text, added.id, true, true)).trigger("change");
@@ -80,6 +82,70 @@
     $("#ozk-dialog-frame").attr("src", "about:blank");
     dialogTarget = null;
   });
+
+  // -- dialogs: focus goes in, stays in (Tab cycles), and returns to the opener --
+  var FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]):not([type=hidden]), ' +
+                  'select:not([disabled]), textarea:not([disabled]), iframe, [tabindex]:not([tabindex="-1"])';
+  function focusables(modal) {
+    return $(modal).find(FOCUSABLE).not(".ozk-focus-guard").filter(":visible").toArray();
+  }
+  $(document).on("focus", ".ozk-focus-guard", function () {
+    var first = focusables($(this).closest(".modal"))[0];
+    if (first) { first.focus(); }
+  });
+  if ($.fn.modal && $.fn.modal.Constructor) {
+    // Bootstrap's own guard moves stray focus to the dialog box itself; ours
+    // (below) moves it to the dialog's first control
+    $.fn.modal.Constructor.prototype.enforceFocus = function () {};
+  }
+  $(document).on("show.bs.modal", ".modal", function () {
+    var active = document.activeElement;
+    if (active && active !== document.body && !$.contains(this, active)) { $(this).data("ozkOpener", active); }
+  });
+  $(document).on("shown.bs.modal", ".modal", function () {
+    var first = $(this).find("[data-ozk-autofocus]").filter(":visible")[0] || focusables(this)[0];
+    if (first) { first.focus(); }
+  });
+  $(document).on("hidden.bs.modal", ".modal", function () {
+    var opener = $(this).data("ozkOpener");
+    $(this).removeData("ozkOpener");
+    if (opener && document.body.contains(opener) && $(opener).is(":visible")) { opener.focus(); }
+  });
+  $(document).on("keydown", ".modal.in", function (ev) {
+    if (ev.key !== "Tab") { return; }
+    var items = focusables(this);
+    if (!items.length) { ev.preventDefault(); return; }
+    var first = items[0], last = items[items.length - 1];
+    if (ev.shiftKey && (document.activeElement === first || document.activeElement === this)) {
+      ev.preventDefault(); last.focus();
+    } else if (!ev.shiftKey && document.activeElement === last) {
+      ev.preventDefault(); first.focus();
+    }
+  });
+  // focus that leaves an open dialog some other way (e.g. tabbing out of the
+  // frame of the quick-add dialog) comes back to its first control
+  $(document).on("focusin", function (ev) {
+    var open = $(".modal.in").last()[0];
+    if (open && !$.contains(open, ev.target) && ev.target !== open) {
+      var items = focusables(open);
+      if (items.length) { items[0].focus(); }
+    }
+  });
+  // the quick-add form inside the dialog: cursor in its first field; Escape closes
+  $("#ozk-dialog-frame").on("load", function () {
+    try {
+      var doc = this.contentDocument;
+      var field = doc && doc.querySelector("form input:not([type=hidden]), form select, form textarea");
+      if (field && $("#ozk-dialog").hasClass("in")) { field.focus(); }
+    } catch (e) { /* another origin: leave focus on the frame */ }
+  });
+  if (window.parent !== window && /[?&]_dialog=1/.test(window.location.search)) {
+    $(document).on("keydown", function (ev) {
+      if (ev.key === "Escape" && !$(".select2-container--open").length) {
+        window.parent.postMessage({ozkDialogClose: true}, window.location.origin);
+      }
+    });
+  }
 
   // -- confirmations (any form or button with data-confirm) -------------------
   var pending = null;
