@@ -21,20 +21,11 @@ import uuid
 import pytest
 
 from tests.test_browser import ARGS, CHROMIUM, browser, live_server, login, logout, page, shot  # noqa: F401
+from tests.test_browser_clerk import _db, _new_contact
 
 pytestmark = pytest.mark.browser
 
 PASSWORD = "ozelkalem"
-
-
-def _db(app, fn):
-    from app.extensions import db
-
-    with app.app_context():
-        try:
-            return fn(db)
-        finally:
-            db.session.remove()
 
 
 def focused(page, js="e => e"):
@@ -146,22 +137,10 @@ def test_clerk_path_and_approval_with_the_keyboard_alone(page, app):
     assert _db(app, lambda db: db.session.get(Gift, gid).state) == "approved"
 
 
-def _contact(app, name):
-    from app.registers.reference.models import Contact
-
-    def make(db):
-        c = Contact(kind="kisi", name=name)
-        db.session.add(c)
-        db.session.commit()
-        return c.id
-
-    return _db(app, make)
-
-
 def test_confirm_dialog_keeps_the_focus_and_gives_it_back(page, app):
     from app.registers.reference.models import Contact
 
-    cid = _contact(app, f"Odak Diyaloğu {uuid.uuid4().hex[:5]}")
+    cid = _new_contact(app, f"Odak Diyaloğu {uuid.uuid4().hex[:5]}")
     login(page, "memur")
     page.goto(page.base + f"/contactview/show/{cid}")
     press_until(page, "e => e.id === 'ozk-archive'")
