@@ -175,6 +175,9 @@ def test_onaylar_menu_only_for_who_may_decide(clients, monkeypatch):
 
 
 def test_onaylar_menu_for_a_clerk_holding_an_active_proxy(clients, monkeypatch):
+    from app.core import inbox
+
+    monkeypatch.setattr(inbox, "_MENU_CACHE", {})   # the menu remembers a minute
     monkeypatch.setattr(approval, "PROXY_PROVIDERS",
                         [lambda user, day: getattr(user, "username", None) == "memur"])
     assert _menu(clients["memur"]) == (True, True)
