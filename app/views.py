@@ -22,6 +22,9 @@ def add_views(appbuilder):
     appbuilder.add_view(ApprovalInboxView, "ApprovalInboxView", label=_l("Awaiting my approval"),
                         icon="fa-inbox", category="approval", category_label=cat_label,
                         category_icon=cat_icon)
+    from app.core.inbox import approval_menu_for_deciders
+
+    approval_menu_for_deciders(current_app)
     cat_label, cat_icon = CATEGORIES["audit"]
     appbuilder.add_view(AuditLogView, "AuditLogView", label=_l("Audit log"), icon="fa-history",
                         category="audit", category_label=cat_label, category_icon=cat_icon)

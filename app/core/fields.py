@@ -14,7 +14,6 @@ from decimal import Decimal
 from markupsafe import Markup, escape
 from wtforms import Field
 from wtforms.fields import DateField, DateTimeField, DateTimeLocalField, TimeField
-from wtforms.widgets import DateInput, DateTimeLocalInput
 
 from app.extensions import db
 
@@ -99,13 +98,122 @@ class AjaxSelectField(Field):
 DATE_FORMATS = ["%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y", "%d.%m.%y"]
 DATETIME_FORMATS = ["%d.%m.%Y %H:%M", "%d.%m.%Y %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S",
                     "%Y-%m-%d %H:%M", "%d.%m.%Y"]
+_TIME = re.compile(r"([01]?\d|2[0-3])(?:[:.]?([0-5]\d))?")
 
 
-def html5_dates(form_cls):
+def parse_date_text(text):
+    """'26.11.2026' (or ISO, 26/11/2026, 26.11.26) → date; None when it is not one."""
+    import datetime as dt
+
+    text = (text or "").strip()
+    for fmt in DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def parse_datetime_text(text):
+    """'26.11.2026 14:30' → datetime; the time may be written 14:30, 14.30,
+    1430 or 14; a date alone is midnight. None when it is not a date and time."""
+    import datetime as dt
+
+    text = " ".join((text or "").replace("T", " ").split())
+    if not text:
+        return None
+    date_part, _sep, time_part = text.partition(" ")
+    day = parse_date_text(date_part)
+    if day is None:
+        return None
+    if not time_part:
+        return dt.datetime.combine(day, dt.time())
+    for fmt in ("%H:%M:%S",):
+        try:
+            return dt.datetime.combine(day, dt.datetime.strptime(time_part, fmt).time())
+        except ValueError:
+            pass
+    match = _TIME.fullmatch(time_part)
+    if not match:
+        return None
+    return dt.datetime.combine(day, dt.time(int(match.group(1)), int(match.group(2) or 0)))
+
+
+def date_span(text, with_time):
+    """A filter value as the interval it names: a day ('26.11.2026') or, on a
+    date-time column, a minute ('26.11.2026 14:30'). (start, end) or None."""
+    import datetime as dt
+
+    value = parse_datetime_text(text)
+    if value is None:
+        return None
+    if not with_time:
+        return value.date(), value.date() + dt.timedelta(days=1)
+    has_time = " " in " ".join((text or "").replace("T", " ").split())
+    return value, value + (dt.timedelta(minutes=1) if has_time else dt.timedelta(days=1))
+
+
+class DateTimeEntryWidget:
+    """A date and a time written the Turkish way, in two text inputs under the
+    field's name (the field joins them): ``26.11.2026`` with the date picker,
+    ``14:30`` with a list of times (keyboard: type, or arrow down)."""
+
+    def __call__(self, field, **kwargs):
+        from flask_babel import gettext
+
+        if field.raw_data and len(field.raw_data) > 1:     # as typed into the two inputs
+            date_part, time_part = field.raw_data[0], " ".join(field.raw_data[1:])
+        elif field.raw_data:                                # one value ("26.11.2026 14:30")
+            date_part, _sep, time_part = (field.raw_data[0] or "").strip().partition(" ")
+        elif field.data:
+            date_part, time_part = field.data.strftime("%d.%m.%Y"), field.data.strftime("%H:%M")
+        else:
+            date_part = time_part = ""
+        kwargs.pop("class", None)
+        common = {k: v for k, v in kwargs.items() if k.startswith("aria-") or k == "required"}
+        label = str(field.label.text)
+        date_attrs = dict(common, id=field.id, name=field.name, value=date_part, type="text",
+                          autocomplete="off", inputmode="numeric", placeholder=gettext("dd.mm.yyyy"))
+        date_attrs["class"] = "form-control ozk-date ozk-dt-date"
+        time_attrs = dict(common, id=f"{field.id}_time", name=field.name, value=time_part, type="text",
+                          autocomplete="off", inputmode="numeric", placeholder=gettext("hh:mm"),
+                          list=f"{field.id}_times", maxlength="5")
+        time_attrs["class"] = "form-control ozk-time"
+        time_attrs["aria-label"] = gettext("%(field)s (time)", field=label)
+        times = "".join(f'<option value="{h:02d}:{m:02d}"></option>' for h in range(7, 24) for m in (0, 30))
+        from wtforms.widgets import html_params
+
+        return Markup(f'<div class="ozk-dt-entry"><input {html_params(**date_attrs)}>'
+                      f'<input {html_params(**time_attrs)}>'
+                      f'<datalist id="{escape(field.id)}_times">{times}</datalist></div>')
+
+
+class TurkishDateTimeField(DateTimeField):
+    """Date and time as a Turkish clerk writes them (see DateTimeEntryWidget);
+    also one value ('26.11.2026 14:30', ISO). A wrong one: a Turkish error."""
+
+    widget = DateTimeEntryWidget()
+
+    def process_formdata(self, valuelist):
+        text = " ".join(v.strip() for v in valuelist or [] if v and v.strip())
+        self.data = None
+        if not text:
+            return
+        value = parse_datetime_text(text)
+        if value is None:
+            from flask_babel import gettext
+
+            raise ValueError(gettext("Enter the date and time as dd.mm.yyyy hh:mm (e.g. 26.11.2026 14:30)."))
+        self.data = value
+
+
+def html5_dates(form_cls, split_time=True):
     """Date/datetime fields become text inputs written the Turkish way
     (``26.11.2026``, ``26.11.2026 14:30``) whatever the browser's locale; a
-    date picker from FAB's bundled bootstrap-datepicker helps (ozk.js).
-    ISO input (``2026-11-26``) is still accepted. (The name is historical.)"""
+    date picker from FAB's bundled bootstrap-datepicker helps (ozk.js). On
+    add/edit forms a date-time is a date input and a time input
+    (``split_time``); in "Filtre Ekle" it is one text input. ISO input
+    (``2026-11-26``) is still accepted. (The name is historical.)"""
     from wtforms.widgets import TextInput
 
     for name in dir(form_cls):
@@ -114,8 +222,13 @@ def html5_dates(form_cls):
         if field_class is None:
             continue
         if issubclass(field_class, DateTimeField) and not issubclass(field_class, (DateField, TimeField)):
-            unbound.field_class = DateTimeField
             unbound.kwargs["format"] = list(DATETIME_FORMATS)
+            if split_time:
+                unbound.field_class = TurkishDateTimeField
+                unbound.kwargs.pop("widget", None)
+                unbound.kwargs.pop("render_kw", None)
+                continue
+            unbound.field_class = DateTimeField
             unbound.kwargs["widget"] = TextInput()
             unbound.kwargs["render_kw"] = {"class": "form-control ozk-datetime", "autocomplete": "off",
                                            "placeholder": "gg.aa.yyyy ss:dd", "inputmode": "numeric"}

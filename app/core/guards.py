@@ -106,6 +106,7 @@ def _check_list_args(view):
 
     appbuilder = current_app.extensions.get("appbuilder")
     views = _views_by_name(appbuilder) if appbuilder is not None else {}
+    bad_dates = []
     refuse_masked = getattr(view, "_refuse_masked_args", None)
     if refuse_masked is not None:  # a field the user sees masked: its own Turkish 400
         refuse_masked()
@@ -128,7 +129,10 @@ def _check_list_args(view):
             if target is not None and allowed is not None and any(v not in allowed for v in values):
                 abort(400)
         elif arg.startswith("_flt_"):
-            _check_filter(view, arg, values)
+            if not _check_filter(view, arg, values):
+                bad_dates.append(arg)
+    if bad_dates:
+        return _without_args(bad_dates)
 
 
 def _check_filter(view, arg, values):
@@ -139,7 +143,7 @@ def _check_filter(view, arg, values):
     filters = getattr(view, "_filters", None)
     all_filters = getattr(filters, "_all_filters", None) or {}
     if column not in all_filters:
-        return  # FAB ignores filters on unknown columns
+        return True  # FAB ignores filters on unknown columns
     if index >= len(all_filters[column]):
         abort(400)
     datamodel = getattr(view, "datamodel", None)
@@ -147,8 +151,13 @@ def _check_filter(view, arg, values):
         relation = datamodel.is_relation(column)
         integer = datamodel.is_integer(column)
         boolean = datamodel.is_boolean(column)
+        dated = datamodel.is_date(column) or datamodel.is_datetime(column)
     except Exception:  # noqa: BLE001
-        return
+        return True
+    if dated:
+        from app.core.fields import parse_datetime_text
+
+        return all(parse_datetime_text(v) is not None for v in values if v.strip())
     if boolean and any(v != "y" for v in values):
         abort(400)  # FAB's boolean filter knows only "y" (its check box); anything else reaches SQL raw
     if relation or integer:
@@ -161,6 +170,21 @@ def _check_filter(view, arg, values):
                 text = value.strip().lstrip("-")
                 if not _DIGITS.fullmatch(text):
                     abort(400)
+    return True
+
+
+def _without_args(names):
+    """A date filter that is not a date: the list without it and a Turkish
+    message saying how to write one (not an error page for a typo)."""
+    from urllib.parse import urlencode
+
+    from flask import flash, redirect
+    from flask_babel import gettext
+
+    flash(gettext("A date filter was ignored: write the date as dd.mm.yyyy (e.g. 26.11.2026), "
+                  "a time as 26.11.2026 14:30."), "warning")
+    query = urlencode([(k, v) for k, v in request.args.items(multi=True) if k not in names])
+    return redirect(request.path + ("?" + query if query else ""))
 
 
 def _check_action(view):
@@ -193,7 +217,9 @@ def check_request():
         return
     view = _view_of_endpoint()
     _check_pk(view)
-    _check_list_args(view)
+    response = _check_list_args(view)
+    if response is not None:
+        return response
     _check_action(view)
     _check_record_tokens()
 

@@ -34,6 +34,52 @@ def pending_count():
                for e in approvable_entries())
 
 
+# menu items of the inbox: the "Onaylar" category and its entry
+APPROVAL_MENU = {"approval", "ApprovalInboxView"}
+
+
+_MENU_CACHE: dict = {}
+MENU_CACHE_SECONDS = 60
+
+
+def may_decide_cached(user):
+    """Whether the menu offers the inbox: the Müdür at once; anybody else by
+    the proxy check, remembered for a minute per user (one query a minute, not
+    one a page; deciding itself always checks afresh)."""
+    import datetime as dt
+    import time
+
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if approval.is_director(user):
+        return True
+    key, now = (user.id, dt.date.today()), time.monotonic()
+    hit = _MENU_CACHE.get(key)
+    if hit and now - hit[1] < MENU_CACHE_SECONDS:
+        return hit[0]
+    if len(_MENU_CACHE) > 1000:
+        _MENU_CACHE.clear()
+    value = approval.approver_title(user) is not None
+    _MENU_CACHE[key] = (value, now)
+    return value
+
+
+def approval_menu_for_deciders(app):
+    """The "Onaylar" menu is shown to whoever may decide today (the Müdür, or
+    somebody holding the Müdür's active proxy), not to every role holding the
+    inbox permission: a clerk keeps that permission (and ``approve``) only to
+    act under a proxy, so without one the menu would lead to an empty page.
+    FAB's ``is_menu_visible`` template filter keeps deciding everything else."""
+    permitted = app.jinja_env.filters["is_menu_visible"]
+
+    def is_menu_visible(item):
+        if item.name in APPROVAL_MENU and not may_decide_cached(getattr(g, "user", None)):
+            return False
+        return permitted(item)
+
+    app.jinja_env.filters["is_menu_visible"] = is_menu_visible
+
+
 class ApprovalInboxView(BaseView):
     route_base = "/approvals"
     default_view = "index"

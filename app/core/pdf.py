@@ -660,6 +660,8 @@ def render_list_pdf(title, headers, rows, kinds=None, *, filters="", letterhead=
     out = io.BytesIO()
     doc = SimpleDocTemplate(out, pagesize=page, leftMargin=margin, rightMargin=margin,
                             topMargin=margin, bottomMargin=14 * mm, title=str(title),
-                            author=str(lh.get("municipality") or ""), creator="Özel Kalem")
+                            author=str(lh.get("municipality") or ""), creator="Özel Kalem",
+                            subject=f"{title}: {filters}" if filters else str(title),
+                            lang="tr", displayDocTitle=True)
     doc.build(story, canvasmaker=NumberedCanvas)
     return out.getvalue()

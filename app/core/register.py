@@ -31,7 +31,7 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_appbuilder.urltools import get_order_args, get_page_args, get_page_size_args
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, Text, Time, event
+from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, Text, Time, and_, event, or_
 from sqlalchemy.orm import Session, declared_attr, joinedload
 from wtforms import HiddenField
 
@@ -268,10 +268,66 @@ class ChoiceNotEqual(BaseFilter):
         return query.filter((field_ != value) | field_.is_(None)) if value else query
 
 
+class _DateFilter(BaseFilter):
+    """A date or date-time filter written the Turkish way ("26.11.2026",
+    "26.11.2026 14:30"): the value names a day (or a minute) and the filter
+    compares with that interval, so "on 26.11.2026" finds every time of the
+    day. A value that is not a date was refused by the request guard."""
+
+    def apply(self, query, value):
+        from app.core.fields import date_span
+
+        span = date_span(value, with_time=self.datamodel.is_datetime(self.column_name))
+        if span is None:
+            return query
+        query, field_ = get_field_setup_query(query, self.model, self.column_name)
+        return query.filter(self.compare(field_, *span))
+
+
+class DateOn(_DateFilter):
+    name = _l("On")
+    arg_name = "eq"
+
+    @staticmethod
+    def compare(field_, start, end):
+        return and_(field_ >= start, field_ < end)
+
+
+class DateAfter(_DateFilter):
+    name = _l("After")
+    arg_name = "gt"
+
+    @staticmethod
+    def compare(field_, start, end):
+        return field_ >= end
+
+
+class DateBefore(_DateFilter):
+    name = _l("Before")
+    arg_name = "lt"
+
+    @staticmethod
+    def compare(field_, start, end):
+        return field_ < start
+
+
+class DateNotOn(_DateFilter):
+    name = _l("Not on")
+    arg_name = "neq"
+
+    @staticmethod
+    def compare(field_, start, end):
+        return or_(field_ < start, field_ >= end)
+
+
+DATE_FILTERS = [DateOn, DateAfter, DateBefore, DateNotOn]
+
+
 class TurkishFilterConverter(SQLAFilterConverter):
     conversion_table = (("is_choice", [ChoiceEqual, ChoiceNotEqual]),) + tuple(
         (test, [TurkishContains, TurkishNotContains, TurkishStartsWith, TurkishEqual])
-        if test in ("is_text", "is_string") else (test, filters)
+        if test in ("is_text", "is_string") else
+        (test, DATE_FILTERS) if test in ("is_date", "is_datetime") else (test, filters)
         for test, filters in SQLAFilterConverter.conversion_table
     ) + (("is_time", [FilterEqual, FilterGreater, FilterSmaller]),)
 
@@ -643,6 +699,7 @@ class RegisterView(ModelView):
                                      turkish_decimals, turkish_integers)
 
         choices = getattr(self.datamodel.obj, "choices", {})
+        html5_dates(self.search_form, split_time=False)   # "Filtre Ekle": dd.MM.yyyy too
         for form_cls in (self.add_form, self.edit_form):
             html5_dates(form_cls)
             optional_checkboxes(form_cls)
@@ -1083,7 +1140,8 @@ class RegisterView(ModelView):
             choices.setdefault("state", approval.STATE_LABELS)
         for flt, value in self._filters.get_filters_values():
             label = str(self.label_columns.get(flt.column_name, flt.column_name))
-            shown = choices.get(flt.column_name, {}).get(value, value)
+            values = value if isinstance(value, list) else [value]   # FAB keeps a list per filter
+            shown = ", ".join(str(choices.get(flt.column_name, {}).get(v, v)) for v in values)
             parts.append(f"{label} {str(flt.name).lower()}: {shown}")
         return ", ".join(parts)
 

@@ -72,7 +72,9 @@
     $("#ozk-dialog").modal("show");
   });
   window.addEventListener("message", function (ev) {
-    if (ev.origin !== window.location.origin || !ev.data || !ev.data.ozkAdded || !dialogTarget) { return; }
+    if (ev.origin !== window.location.origin || !ev.data) { return; }
+    if (ev.data.ozkDialogClose) { $("#ozk-dialog").modal("hide"); return; }
+    if (!ev.data.ozkAdded || !dialogTarget) { return; }
     var added = ev.data.ozkAdded;
     var target = $("#" + dialogTarget);
     target.append(new Option(added.text, added.id, true, true)).trigger("change");
@@ -80,6 +82,70 @@
     $("#ozk-dialog-frame").attr("src", "about:blank");
     dialogTarget = null;
   });
+
+  // -- dialogs: focus goes in, stays in (Tab cycles), and returns to the opener --
+  var FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]):not([type=hidden]), ' +
+                  'select:not([disabled]), textarea:not([disabled]), iframe, [tabindex]:not([tabindex="-1"])';
+  function focusables(modal) {
+    return $(modal).find(FOCUSABLE).not(".ozk-focus-guard").filter(":visible").toArray();
+  }
+  $(document).on("focus", ".ozk-focus-guard", function () {
+    var first = focusables($(this).closest(".modal"))[0];
+    if (first) { first.focus(); }
+  });
+  if ($.fn.modal && $.fn.modal.Constructor) {
+    // Bootstrap's own guard moves stray focus to the dialog box itself; ours
+    // (below) moves it to the dialog's first control
+    $.fn.modal.Constructor.prototype.enforceFocus = function () {};
+  }
+  $(document).on("show.bs.modal", ".modal", function () {
+    var active = document.activeElement;
+    if (active && active !== document.body && !$.contains(this, active)) { $(this).data("ozkOpener", active); }
+  });
+  $(document).on("shown.bs.modal", ".modal", function () {
+    var first = $(this).find("[data-ozk-autofocus]").filter(":visible")[0] || focusables(this)[0];
+    if (first) { first.focus(); }
+  });
+  $(document).on("hidden.bs.modal", ".modal", function () {
+    var opener = $(this).data("ozkOpener");
+    $(this).removeData("ozkOpener");
+    if (opener && document.body.contains(opener) && $(opener).is(":visible")) { opener.focus(); }
+  });
+  $(document).on("keydown", ".modal.in", function (ev) {
+    if (ev.key !== "Tab") { return; }
+    var items = focusables(this);
+    if (!items.length) { ev.preventDefault(); return; }
+    var first = items[0], last = items[items.length - 1];
+    if (ev.shiftKey && (document.activeElement === first || document.activeElement === this)) {
+      ev.preventDefault(); last.focus();
+    } else if (!ev.shiftKey && document.activeElement === last) {
+      ev.preventDefault(); first.focus();
+    }
+  });
+  // focus that leaves an open dialog some other way (e.g. tabbing out of the
+  // frame of the quick-add dialog) comes back to its first control
+  $(document).on("focusin", function (ev) {
+    var open = $(".modal.in").last()[0];
+    if (open && !$.contains(open, ev.target) && ev.target !== open) {
+      var items = focusables(open);
+      if (items.length) { items[0].focus(); }
+    }
+  });
+  // the quick-add form inside the dialog: cursor in its first field; Escape closes
+  $("#ozk-dialog-frame").on("load", function () {
+    try {
+      var doc = this.contentDocument;
+      var field = doc && doc.querySelector("form input:not([type=hidden]), form select, form textarea");
+      if (field && $("#ozk-dialog").hasClass("in")) { field.focus(); }
+    } catch (e) { /* another origin: leave focus on the frame */ }
+  });
+  if (window.parent !== window && /[?&]_dialog=1/.test(window.location.search)) {
+    $(document).on("keydown", function (ev) {
+      if (ev.key === "Escape" && !$(".select2-container--open").length) {
+        window.parent.postMessage({ozkDialogClose: true}, window.location.origin);
+      }
+    });
+  }
 
   // -- confirmations (any form or button with data-confirm) -------------------
   var pending = null;
@@ -126,22 +192,49 @@
     }
     return v;
   }
-  function initDates(scope) {
-    if ($.fn.datepicker && T.months) {
-      $.fn.datepicker.dates.ozk = {
-        days: T.days, daysShort: T.daysMin, daysMin: T.daysMin, months: T.months,
-        monthsShort: $.map(T.months, function (m) { return m.slice(0, 3); }),
-        today: T.today, clear: T.clear, weekStart: 1, format: "dd.mm.yyyy"
-      };
-      $(scope).find("input.ozk-date").datepicker({
-        language: "ozk", format: "dd.mm.yyyy", weekStart: 1, autoclose: true, forceParse: false,
-        todayHighlight: true, todayBtn: "linked"
+  function normalizeTime(value) {
+    var v = $.trim(value || ""), m;
+    if ((m = v.match(/^(\d{1,2})(?:[:.]?(\d{2}))?$/)) && +m[1] < 24 && (!m[2] || +m[2] < 60)) {
+      return ("0" + m[1]).slice(-2) + ":" + (m[2] || "00");
+    }
+    return v;
+  }
+  var DATE_INPUTS = "input.ozk-date, input.ozk-datetime";
+  function datepickerLanguage() {
+    if (!$.fn.datepicker || !T.months || $.fn.datepicker.dates.ozk) { return; }
+    $.fn.datepicker.dates.ozk = {
+      days: T.days, daysShort: T.daysMin, daysMin: T.daysMin, months: T.months,
+      monthsShort: $.map(T.months, function (m) { return m.slice(0, 3); }),
+      today: T.today, clear: T.clear, weekStart: 1, format: "dd.mm.yyyy"
+    };
+  }
+  // the picker is attached on first focus: form inputs and the inputs
+  // "Filtre Ekle" adds later alike; a date-time filter keeps its time
+  function attachPicker(input) {
+    var el = $(input);
+    if (!$.fn.datepicker || !T.months || el.data("ozkPicker")) { return; }
+    datepickerLanguage();
+    el.data("ozkPicker", true);
+    el.datepicker({
+      language: "ozk", format: "dd.mm.yyyy", weekStart: 1, autoclose: true, forceParse: false,
+      todayHighlight: true, todayBtn: "linked"
+    });
+    if (el.hasClass("ozk-datetime")) {
+      el.on("show", function () { el.data("ozkTime", (el.val().split(" ")[1]) || ""); });
+      el.on("changeDate", function () {
+        var time = el.data("ozkTime");
+        if (time && el.val().indexOf(" ") < 0) { el.val(el.val() + " " + time); }
       });
     }
-    $(scope).find("input.ozk-date, input.ozk-datetime").on("blur", function () {
-      this.value = normalizeDate(this.value);
-    });
+    if (document.activeElement === input) { el.datepicker("show"); }
   }
+  $(document).on("focusin", DATE_INPUTS, function () { attachPicker(this); });
+  $(document).on("blur", DATE_INPUTS, function () { this.value = normalizeDate(this.value); });
+  $(document).on("blur", "input.ozk-time", function () { this.value = normalizeTime(this.value); });
+  // Escape closes an open date picker and leaves the cursor in the input
+  $(document).on("keydown", DATE_INPUTS, function (ev) {
+    if (ev.key === "Escape" && $(this).data("ozkPicker")) { $(this).datepicker("hide"); }
+  });
 
   // decisions that are hard to take back ask too, wherever their form is drawn
   function defaultConfirmations() {
@@ -164,6 +257,5 @@
   $(function () {
     defaultConfirmations();
     $(".ozk-ajax-select").each(function () { initPicker($(this)); });
-    initDates(document);
   });
 })(jQuery);
