@@ -57,7 +57,7 @@ def test_halk_gunu_request_from_intake_to_closing(app, page, browser):
     page.fill("#neighbourhood", "Hamidiye")
     page.check("#kvkk_notice_given")
     shot(page, "citizens-intake")
-    page.click(".container form[method=post] button[type=submit]:not(#ozk-logout)")
+    page.click(".container form[method=post] button[type=submit]:not(#ozk-logout):not(.ozk-bell-item)")
     page.wait_for_load_state("networkidle")
     assert "/citizenrequestview/show/" in page.url, page.content()[-3000:]
     number = re.search(r"TS-\d{4}-\d{4}", page.inner_text(".ozk-number")).group(0)

@@ -15,7 +15,7 @@ from tests.test_browser import ARGS, CHROMIUM, _pdf_text, browser, live_server, 
 
 pytestmark = pytest.mark.browser
 
-SAVE = ".container form[method=post] button[type=submit]:not(#ozk-logout)"
+SAVE = ".container form[method=post] button[type=submit]:not(#ozk-logout):not(.ozk-bell-item)"
 
 
 def _db(app, fn):

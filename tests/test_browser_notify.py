@@ -39,7 +39,7 @@ def test_submit_bell_reject_and_the_clerk_reads_why(app, browser, live_server, t
         clerk.fill("#start_date", "01.01.2027")
         clerk.fill("#end_date", "31.12.2027")
         clerk.fill("#cost", "1.250,00")
-        clerk.click(".container form[method=post] button[type=submit]:not(#ozk-logout)")
+        clerk.click(".container form[method=post] button[type=submit]:not(#ozk-logout):not(.ozk-bell-item)")
         clerk.wait_for_load_state("networkidle")
         with app.app_context():
             from app.extensions import db
