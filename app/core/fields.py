@@ -95,48 +95,9 @@ class AjaxSelectField(Field):
         return str(self.data.id) if self.data is not None else ""
 
 
-DATE_FORMATS = ["%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y", "%d.%m.%y"]
-DATETIME_FORMATS = ["%d.%m.%Y %H:%M", "%d.%m.%Y %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S",
-                    "%Y-%m-%d %H:%M", "%d.%m.%Y"]
-_TIME = re.compile(r"([01]?\d|2[0-3])(?:[:.]?([0-5]\d))?")
-
-
-def parse_date_text(text):
-    """'26.11.2026' (or ISO, 26/11/2026, 26.11.26) → date; None when it is not one."""
-    import datetime as dt
-
-    text = (text or "").strip()
-    for fmt in DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return None
-
-
-def parse_datetime_text(text):
-    """'26.11.2026 14:30' → datetime; the time may be written 14:30, 14.30,
-    1430 or 14; a date alone is midnight. None when it is not a date and time."""
-    import datetime as dt
-
-    text = " ".join((text or "").replace("T", " ").split())
-    if not text:
-        return None
-    date_part, _sep, time_part = text.partition(" ")
-    day = parse_date_text(date_part)
-    if day is None:
-        return None
-    if not time_part:
-        return dt.datetime.combine(day, dt.time())
-    for fmt in ("%H:%M:%S",):
-        try:
-            return dt.datetime.combine(day, dt.datetime.strptime(time_part, fmt).time())
-        except ValueError:
-            pass
-    match = _TIME.fullmatch(time_part)
-    if not match:
-        return None
-    return dt.datetime.combine(day, dt.time(int(match.group(1)), int(match.group(2) or 0)))
+# the Turkish date and time parsers live in app/core/turkish.py (guards use them too)
+from app.core.turkish import (DATE_FORMATS, DATETIME_FORMATS, _TIME,  # noqa: E402,F401
+                              parse_date_text, parse_datetime_text)
 
 
 def date_span(text, with_time):

@@ -155,7 +155,7 @@ def _check_filter(view, arg, values):
     except Exception:  # noqa: BLE001
         return True
     if dated:
-        from app.core.fields import parse_datetime_text
+        from app.core.turkish import parse_datetime_text
 
         return all(parse_datetime_text(v) is not None for v in values if v.strip())
     if boolean and any(v != "y" for v in values):

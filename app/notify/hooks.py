@@ -100,5 +100,20 @@ def _notify_decisions(session, flush_context, instances):
             text = MESSAGES[kind].format(register=str(entry.label), ref=reference(obj),
                                          note=(obj.decision_note or "").strip())
             for user_id in dict.fromkeys(r for r in recipients if r and r != actor):
+                session.info.setdefault("ozk_notified", set()).add(user_id)
                 session.add(Notification(user_id=user_id, kind=kind, text=text[:300],
                                          view_name=entry.name, record_id=obj.id))
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_bells(session):
+    users = session.info.pop("ozk_notified", None)
+    if users:
+        from app.notify.views import forget_bell
+
+        forget_bell(users)
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_pending(session):
+    session.info.pop("ozk_notified", None)

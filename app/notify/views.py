@@ -3,6 +3,9 @@ notifications; opening one marks it read and goes to the record."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
+from collections import namedtuple
 from pathlib import Path
 
 from flask import abort, flash, g, redirect, request, url_for
@@ -16,21 +19,45 @@ from app.notify.models import Notification
 BELL_ROWS = 8
 
 
+BELL_SECONDS = 30
+_BELL: dict = {}            # user id -> (expires, count, rows): one process's memory
+_BELL_LOCK = threading.Lock()
+BellRow = namedtuple("BellRow", "id text")
+
+
+def forget_bell(user_ids):
+    """Drop the remembered bell of these users (a notification was written
+    for them or they read one); the next page asks the database again."""
+    with _BELL_LOCK:
+        for user_id in user_ids:
+            _BELL.pop(user_id, None)
+
+
 def bell(user):
-    """(unread count, newest unread rows) for the navbar: two small queries,
-    once per request."""
-    cached = getattr(g, "_ozk_bell", None)
-    if cached is not None:
-        return cached
+    """(unread count, newest unread rows) for the navbar. Remembered per user
+    for BELL_SECONDS so that an ordinary page costs no query for it; this
+    process forgets it as soon as it writes or reads a notification of that
+    user, another worker shows it at most BELL_SECONDS late."""
     if user is None or not getattr(user, "is_authenticated", False):
         return 0, []
-    unread = db.session.query(Notification).filter(Notification.user_id == user.id,
-                                                   Notification.read_at.is_(None))
-    count = unread.count()
-    rows = unread.order_by(Notification.created_at.desc(), Notification.id.desc()).limit(BELL_ROWS).all() \
-        if count else []
-    g._ozk_bell = (count, rows)
-    return g._ozk_bell
+    now = time.monotonic()
+    with _BELL_LOCK:
+        cached = _BELL.get(user.id)
+    if cached is not None and cached[0] > now:
+        return cached[1], cached[2]
+    rows = (db.session.query(Notification.id, Notification.text)
+            .filter(Notification.user_id == user.id, Notification.read_at.is_(None))
+            .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(BELL_ROWS + 1).all())
+    count = len(rows)
+    if count > BELL_ROWS:
+        count = (db.session.query(Notification).filter(Notification.user_id == user.id,
+                                                       Notification.read_at.is_(None)).count())
+    result = (count, [BellRow(r.id, r.text) for r in rows[:BELL_ROWS]])
+    with _BELL_LOCK:
+        if len(_BELL) > 5000:
+            _BELL.clear()
+        _BELL[user.id] = (now + BELL_SECONDS, *result)
+    return result
 
 
 class NotificationView(BaseView):
@@ -63,6 +90,7 @@ class NotificationView(BaseView):
         if row.read_at is None:
             row.read_at = dt.datetime.now()
             db.session.commit()
+            forget_bell([g.user.id])
         return redirect(row.link() or url_for("NotificationView.list"))
 
     @expose("/read-all", methods=["POST"])
@@ -71,5 +99,6 @@ class NotificationView(BaseView):
         count = (self._mine().filter(Notification.read_at.is_(None))
                  .update({Notification.read_at: dt.datetime.now()}, synchronize_session=False))
         db.session.commit()
+        forget_bell([g.user.id])
         flash(_("%(count)s notifications marked as read.", count=count), "info")
         return redirect(url_for("NotificationView.list"))
