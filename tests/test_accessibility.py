@@ -18,7 +18,7 @@ pytestmark = pytest.mark.browser
 ROLES = tuple(os.environ.get("A11Y_ROLES", "mudur,memur,bilgiislem,denetci,admin").split(","))
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 NOT_PAGES = re.compile(r"(export|\.csv|\.xlsx|\.pdf|/pdf/|/lookup|/pick|/attachment/|/download|/verify|/api/"
-                       r"|/logout|/lang/|/back|/settings/logo)")
+                       r"|/logout|/lang/|/back|/settings/logo|/pdf$|/pdf\?)")
 
 
 def _pages(app, role):
