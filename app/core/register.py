@@ -563,6 +563,14 @@ def _masked_search(query, model, words):
     return query
 
 
+def _fill_defaults(item):
+    """A model's ``fill_defaults()`` (values derived on save: a due date, a
+    completion date) runs before every add and edit, in one place."""
+    fill = getattr(item, "fill_defaults", None)
+    if fill is not None:
+        fill()
+
+
 def _blank_none(value):
     return "" if value is None else value
 
@@ -837,9 +845,13 @@ class RegisterView(ModelView):
         Düzenle button and the list's pencil ask this)."""
         return self._can("edit") and not self.read_only and record_editable(item)
 
+    def pre_add(self, item):
+        _fill_defaults(item)
+
     def pre_update(self, item):
         if getattr(item, "is_locked", False):
             raise approval.ApprovalError(_locked_message(item))
+        _fill_defaults(item)
 
     def render_template(self, template, **kwargs):
         kwargs.setdefault("view", self)

@@ -70,14 +70,6 @@ class ActionItemView(_Detail):
     show_title = add_title = edit_title = _l("Action item")
     base_order = ("due_date", "asc")
 
-    def pre_add(self, item):
-        item.fill_defaults()
-        super().pre_add(item)
-
-    def pre_update(self, item):
-        super().pre_update(item)
-        item.fill_defaults()
-
 
 @register("mayor", _l("Meetings and minutes"), icon="fa-comments", personal_data=True)
 class MeetingView(RegisterView):

@@ -57,14 +57,6 @@ class PhoneCallView(RegisterView):
     show_title = add_title = edit_title = _l("Phone call")
     base_order = ("called_at", "desc")
 
-    def pre_add(self, item):
-        item.fill_defaults()
-        super().pre_add(item)
-
-    def pre_update(self, item):
-        super().pre_update(item)
-        item.fill_defaults()
-
     # -- quick entry: one line, keyboard only ---------------------------------
     @expose("/quick", methods=["GET", "POST"])
     @has_access
