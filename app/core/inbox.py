@@ -28,10 +28,29 @@ def pending_records():
     return rows
 
 
+def pending_union():
+    """(entries, subquery): one UNION over every approvable register of the
+    records awaiting approval, as (register index, id, submitted at)."""
+    from sqlalchemy import func, literal, select, union_all
+
+    entries = approvable_entries()
+    if not entries:
+        return entries, None
+    parts = [select(literal(i).label("reg"), e.model.id.label("id"),
+                    func.coalesce(e.model.submitted_at, e.model.created_at).label("at"))
+             .where(e.model.state == approval.PENDING, e.model.archived.is_(False))
+             for i, e in enumerate(entries)]
+    return entries, union_all(*parts).subquery()
+
+
 def pending_count():
-    return sum(db.session.query(e.model).filter(e.model.state == approval.PENDING,
-                                                 e.model.archived.is_(False)).count()
-               for e in approvable_entries())
+    """Records awaiting approval across registers, in one query."""
+    from sqlalchemy import func, select
+
+    _entries, pending = pending_union()
+    if pending is None:
+        return 0
+    return db.session.execute(select(func.count()).select_from(pending)).scalar() or 0
 
 
 # menu items of the inbox: the "Onaylar" category and its entry

@@ -8,7 +8,7 @@ import os
 
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, literal, select, union_all
+from sqlalchemy import func, select
 
 from app.core import approval
 from app.extensions import db
@@ -26,17 +26,12 @@ IDLE_DAYS = 90
 def waiting_for_decision(limit=TILE_ROWS):
     """(count, oldest rows as (entry, record)) of records awaiting approval,
     across registers: one UNION query for the count and the oldest ids."""
-    from app.core.inbox import approvable_entries
+    from app.core.inbox import pending_count, pending_union
 
-    entries = approvable_entries()
-    if not entries:
+    entries, pending = pending_union()
+    if pending is None:
         return 0, []
-    parts = [select(literal(i).label("reg"), e.model.id.label("id"),
-                    func.coalesce(e.model.submitted_at, e.model.created_at).label("at"))
-             .where(e.model.state == approval.PENDING, e.model.archived.is_(False))
-             for i, e in enumerate(entries)]
-    pending = union_all(*parts).subquery()
-    count = db.session.execute(select(func.count()).select_from(pending)).scalar() or 0
+    count = pending_count()
     oldest = db.session.execute(select(pending.c.reg, pending.c.id)
                                 .order_by(pending.c.at, pending.c.id).limit(limit)).all() if count else []
     rows = []
