@@ -61,6 +61,8 @@ class HomeView(IndexView):
 
             tasks.append((_("Awaiting my approval"), url_for("ApprovalInboxView.index"), pending_count()))
         submissions = None if is_approver else my_submissions(user, sm)
+        if sm.has_access("can_mine", "AssignmentView"):
+            tasks.append((_("My work"), url_for("AssignmentView.mine"), None))
         if sm.has_access("can_list", "AuditLogView"):
             tasks.append((_("Audit log"), url_for("AuditLogView.list"), None))
         if sm.has_access("can_list", "UserDBModelView"):
@@ -105,3 +107,23 @@ def my_submissions(user, sm, limit=20):
         rows.sort(key=lambda r: r["item"].updated_at, reverse=True)
         del rows[limit:]
     return groups
+
+
+HOME_WORK_ROWS = 10
+
+
+@home_section(15)
+def my_work(user, sm):
+    """"İşlerim": what the Müdür assigned to this person, across registers,
+    overdue first (one query; app/core/assignment.py)."""
+    if not sm.has_access("can_mine", "AssignmentView"):
+        return None
+    from app.core import assignment
+
+    rows = assignment.open_for(user.id, limit=HOME_WORK_ROWS + 1)
+    if not rows:
+        return None
+    more = len(rows) > HOME_WORK_ROWS
+    rows = rows[:HOME_WORK_ROWS]
+    return {"template": "assignment/home_section.html", "work": rows, "more": more,
+            "overdue_count": sum(1 for r in rows if r.overdue)}

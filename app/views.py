@@ -35,9 +35,13 @@ def add_views(appbuilder):
                         category_icon=cat_icon)
     from app.notify import hooks as _notify_hooks  # noqa: F401  (approval events → notifications)
     from app.notify import tiles as _home_tiles  # noqa: F401  (the home page's tiles per role)
+    from app.notify import reminders as _reminders  # noqa: F401  (flask ozelkalem reminders)
     from app.notify.views import NotificationView, bell
 
     appbuilder.add_view_no_menu(NotificationView)
+    from app.core.assignviews import AssignmentView
+
+    appbuilder.add_view_no_menu(AssignmentView)   # "İşlerim": linked from the home page
     current_app.jinja_env.globals["ozk_bell"] = bell
     from app.reports.views import ActivityReportView
 

@@ -20,11 +20,11 @@ from app.registers.office.models import Subscription
 from tests.test_approval_integrity import new_subscription, seen, text, user_id
 
 
-def notes_of(app, username, record_id=None):
+def notes_of(app, username, record_id=None, view_name="SubscriptionView"):
     with app.app_context():
         query = db.session.query(Notification).filter_by(user_id=user_id(app, username))
-        if record_id is not None:
-            query = query.filter_by(record_id=record_id)
+        if record_id is not None:   # a record id is per register: the view names which
+            query = query.filter_by(record_id=record_id, view_name=view_name)
         rows = query.order_by(Notification.id).all()
         db.session.expunge_all()
         return rows

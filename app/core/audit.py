@@ -27,6 +27,7 @@ ACTION_LABELS = {
     "archive": _l("Record archived"), "restore": _l("Record restored"),
     "purge": _l("Record deleted permanently"), "print": _l("Record printed"),
     "export": _l("List exported"), "download": _l("File downloaded"), "attach": _l("File attached"),
+    "assign": _l("Work assigned"), "assign_done": _l("Assigned work done"),
     "read": _l("Record viewed"), "login": _l("Logged in"), "login_failed": _l("Failed login"),
     "lockout": _l("Login to a locked account"), "anonymize": _l("Personal data anonymised"),
     # users, roles, sessions (app/security/guards.py)

@@ -35,7 +35,7 @@ from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, T
 from sqlalchemy.orm import Session, declared_attr, joinedload
 from wtforms import HiddenField
 
-from app.core import approval, audit, turkish
+from app.core import approval, assignviews, audit, turkish
 from app.core.db import fold_sql, turkish_order
 from app.core.declare import (apply_view_defaults, derived, field, model_choices, model_masked_fields,
                               model_personal_fields, model_search_fields)
@@ -913,6 +913,7 @@ class RegisterView(ModelView):
             history=self._history_entries(item) if self._can("history") else None,
             attachments=self._attachments(item) if self._can("attachments") else None,
             approver_title=approval.approver_title(g.user) if approvable else None,
+            **assignviews.show_context(self, item),
         )
 
     # -- masked fields: no filter, sort or search on them for roles that see them masked

@@ -117,3 +117,45 @@ def _forget_bells(session):
 @event.listens_for(Session, "after_rollback")
 def _drop_pending(session):
     session.info.pop("ozk_notified", None)
+    session.info.pop("ozk_new_notifications", None)
+
+
+# -- work assigned → the assignee is notified -----------------------------------
+
+@event.listens_for(Session, "before_flush")
+def _notify_assignments(session, flush_context, instances):
+    from app.core.assignment import Assignment
+    from app.notify.models import Notification
+
+    actor = _actor_id()
+    for obj in list(session.new) + list(session.dirty):
+        if not isinstance(obj, Assignment) or obj.done_at is not None or obj.assigned_to_id == actor:
+            continue
+        if obj in session.dirty and not inspect(obj).attrs.assigned_at.history.added:
+            continue            # touched but not (re)assigned
+        due = f" Son gün: {obj.due_date.strftime('%d.%m.%Y')}." if obj.due_date else ""
+        text = f"{obj.register_label} · {obj.reference}: size görev olarak verildi.{due}"
+        session.info.setdefault("ozk_notified", set()).add(obj.assigned_to_id)
+        session.add(Notification(user_id=obj.assigned_to_id, kind="assigned", text=text[:300],
+                                 view_name=obj.view_name, record_id=obj.record_id))
+
+
+# -- notifications → e-mail (per the person's preference) -----------------------
+
+@event.listens_for(Session, "after_flush")
+def _collect_new_notifications(session, flush_context):
+    from app.notify.models import Notification
+
+    new = [obj.id for obj in session.new if isinstance(obj, Notification)]
+    if new:
+        session.info.setdefault("ozk_new_notifications", []).extend(new)
+
+
+@event.listens_for(Session, "after_flush_postexec")
+def _queue_emails(session, flush_context):
+    ids = session.info.pop("ozk_new_notifications", None)
+    if ids:
+        from app.notify.email import queue_immediate
+
+        with session.no_autoflush:
+            queue_immediate(session, ids)

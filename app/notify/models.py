@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_appbuilder import Model
-from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, String
+from sqlalchemy import Column, Date, DateTime, ForeignKey, Index, Integer, String
 
 KINDS = ("submitted", "approved", "rejected", "reopened", "assigned", "due", "overdue")
 
@@ -38,3 +38,16 @@ class Notification(Model):
             return url_for(f"{self.view_name}.show", pk=self.record_id)
         except Exception:  # noqa: BLE001 - a register removed since: no link
             return None
+
+
+EMAIL_MODES = ("immediate", "digest", "none")
+
+
+class NotificationPreference(Model):
+    """How a person wants notifications by e-mail: at once, in one daily
+    digest, or not at all (no row: at once)."""
+    __tablename__ = "notification_preference"
+
+    user_id = Column(Integer, ForeignKey("ab_user.id", ondelete="CASCADE"), primary_key=True)
+    email_mode = Column(String(10), nullable=False, default="immediate")
+    digest_sent_on = Column(Date)

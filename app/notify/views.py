@@ -64,7 +64,7 @@ class NotificationView(BaseView):
     route_base = "/bildirimler"
     template_folder = str(Path(__file__).resolve().parent / "templates")
     default_view = "list"
-    base_permissions = ["can_list", "can_open", "can_read_all"]
+    base_permissions = ["can_list", "can_open", "can_read_all", "can_preference"]
     page_size = 50
 
     def _mine(self):
@@ -77,8 +77,12 @@ class NotificationView(BaseView):
         query = self._mine().order_by(Notification.created_at.desc(), Notification.id.desc())
         total = query.count()
         rows = query.offset(page * self.page_size).limit(self.page_size).all()
+        from app.notify.email import MODE_LABELS, mode_of
+
         return self.render_template("notify/list.html", rows=rows, total=total, page=page,
                                     pages=max((total - 1) // self.page_size + 1, 1),
+                                    email_mode=mode_of(db.session, g.user.id), mode_labels=MODE_LABELS,
+                                    email=(g.user.email or "").strip(),
                                     title=_("My notifications"))
 
     @expose("/open/<int:pk>", methods=["POST"])
@@ -101,4 +105,19 @@ class NotificationView(BaseView):
         db.session.commit()
         forget_bell([g.user.id])
         flash(_("%(count)s notifications marked as read.", count=count), "info")
+        return redirect(url_for("NotificationView.list"))
+
+    @expose("/tercih", methods=["POST"])
+    @has_access
+    def preference(self):
+        """The person's own e-mail preference: at once, daily digest, none."""
+        from app.notify.email import EMAIL_MODES, MODE_LABELS, set_mode
+
+        mode = request.form.get("email_mode", "")
+        if mode not in EMAIL_MODES:
+            flash(_("Choose how notifications reach you by e-mail."), "danger")
+            return redirect(url_for("NotificationView.list"))
+        set_mode(db.session, g.user.id, mode)
+        db.session.commit()
+        flash(_("E-mail preference saved: %(mode)s", mode=MODE_LABELS[mode]), "success")
         return redirect(url_for("NotificationView.list"))

@@ -57,7 +57,7 @@ OTHER_VIEWS = {
     # "Güvenlik olayları": logins, lockouts, user/role/permission changes
     "SecurityEventsView": {DIRECTOR: ["list"], AUDITOR: ["list"], IT: ["list"], ADMIN: ["list"]},
     # the bell: everybody reads and opens their own notifications (branch home)
-    "NotificationView": {r: ["list", "open", "read_all"] for r in [CLERK, DIRECTOR, IT, AUDITOR, ADMIN]},
+    "NotificationView": {r: ["list", "open", "read_all", "preference"] for r in [CLERK, DIRECTOR, IT, AUDITOR, ADMIN]},
     # the activity report (faaliyet raporu): the Müdür and the auditor (branch home)
     "ActivityReportView": {DIRECTOR: ["index", "pdf"], AUDITOR: ["index", "pdf"], ADMIN: ["index", "pdf"]},
     # branch agenda: the mayor's calendar (day/week/month, program PDFs), moving entries on it,
@@ -67,6 +67,9 @@ OTHER_VIEWS = {
     # branch citizens: citizen requests' settings (KVKK notice, attempts, messages); Open311 API keys
     "CitizenSettingsView": {IT: ["index"], DIRECTOR: ["index"], ADMIN: ["index"]},
     "Open311KeyView": {IT: ["index", "issue", "revoke"], ADMIN: ["index", "issue", "revoke"]},
+    # work assignment (G m6): the Müdür assigns; everybody sees and closes their own work ("İşlerim")
+    "AssignmentView": {DIRECTOR: ["mine", "assign", "done"], CLERK: ["mine", "done"], IT: ["mine", "done"],
+                       AUDITOR: ["mine", "done"], ADMIN: ["mine", "assign", "done"]},
 }
 
 # Admin is not listed here: it holds every permission of every view

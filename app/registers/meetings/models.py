@@ -174,6 +174,11 @@ class ActionItem(_MeetingDetail, Register, Model):
     note = Column(Text, info=field(_l("Note")))
 
     __table_args__ = (trigram_index("action_item"),)
+    assignable = True     # the Müdür may give it to a person ("İşlerim", app/core/assignment.py)
+
+    def assignment_finished(self) -> bool:
+        """Completing or cancelling the action closes its assignments."""
+        return self.status in ("tamamlandi", "iptal")
 
     @property
     def overdue(self) -> bool:

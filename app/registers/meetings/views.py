@@ -16,6 +16,7 @@ from app.core.personal import mask_name
 from app.core.register import RegisterInterface, RegisterView, register
 from app.extensions import db
 from app.home import home_section
+from app.notify.reminders import Reminder, due_kind, reminder_source, suffix
 from app.registers.meetings.models import ActionItem, AgendaItem, Meeting, MeetingParticipant
 
 TEMPLATES = str(Path(__file__).resolve().parent / "templates")
@@ -153,3 +154,20 @@ def my_action_items(user, sm):
     rows.sort(key=lambda r: not r["overdue"])
     return {"template": "meetings/home_actions.html", "actions": rows,
             "overdue_count": sum(1 for r in rows if r["overdue"]), "today": dt.date.today()}
+
+
+@reminder_source
+def action_items_due(session, today):
+    """Open action items due tomorrow or overdue, to the staff member who
+    owns them when that person has a login."""
+    from app.registers.reference.models import Staff
+
+    rows = (session.query(ActionItem, Staff.user_id)
+            .join(Staff, Staff.id == ActionItem.owner_staff_id)
+            .filter(ActionItem.archived.is_(False), ActionItem.status == "acik", Staff.user_id.isnot(None),
+                    ActionItem.due_date <= today + dt.timedelta(days=1)).all())
+    for item, user_id in rows:
+        kind = due_kind(item.due_date, today)
+        if kind:
+            yield Reminder(user_id, kind, "ActionItemView", item.id,
+                           f"Aksiyon · {item.audit_reference()}: {suffix(kind, item.due_date)}")

@@ -18,6 +18,7 @@ from app.core.personal import mask_name
 from app.core.register import RegisterInterface, RegisterView, register
 from app.extensions import db
 from app.home import home_section
+from app.notify.reminders import Reminder, due_kind, reminder_source, suffix
 from app.registers.phone.models import DIRECTIONS, OUTCOMES, PhoneCall
 
 TEMPLATES = str(Path(__file__).resolve().parent / "templates")
@@ -204,3 +205,18 @@ def _number_formatter():
     from app.core.register import _masking_formatter
 
     return _masking_formatter("phone")
+
+
+@reminder_source
+def callbacks_due(session, today):
+    """Call backs due tomorrow or overdue, to the person who calls back."""
+    calls = (session.query(PhoneCall)
+             .filter(PhoneCall.archived.is_(False), PhoneCall.callback_needed.is_(True),
+                     PhoneCall.callback_done_at.is_(None), PhoneCall.assignee_id.isnot(None),
+                     PhoneCall.callback_due <= today + dt.timedelta(days=1)).all())
+    label = "Telefon görüşmeleri"
+    for call in calls:
+        kind = due_kind(call.callback_due, today)
+        if kind:
+            yield Reminder(call.assignee_id, kind, "PhoneCallView", call.id,
+                           f"{label} · {call.audit_reference()}: geri arama {suffix(kind, call.callback_due)}")
