@@ -104,8 +104,17 @@ def is_director(user) -> bool:
 
 
 def has_active_proxy(user, day=None) -> bool:
+    """Whether ``user`` holds an active proxy for the Müdür on ``day``
+    (asked once per request and person: the menu, the home page and the
+    show page all want to know)."""
+    from flask import g, has_request_context
+
     day = day or dt.date.today()
-    return any(provider(user, day) for provider in PROXY_PROVIDERS)
+    key = (getattr(user, "id", None), day)
+    cache = g.setdefault("_ozk_proxy", {}) if has_request_context() else {}
+    if key not in cache:
+        cache[key] = any(provider(user, day) for provider in PROXY_PROVIDERS)
+    return cache[key]
 
 
 def approver_title(user, day=None):

@@ -47,10 +47,18 @@ def pending_count():
     """Records awaiting approval across registers, in one query."""
     from sqlalchemy import func, select
 
+    from flask import g, has_request_context
+
+    cached = g.get("_ozk_pending_count") if has_request_context() else None
+    if cached is not None:
+        return cached
     _entries, pending = pending_union()
     if pending is None:
         return 0
-    return db.session.execute(select(func.count()).select_from(pending)).scalar() or 0
+    count = db.session.execute(select(func.count()).select_from(pending)).scalar() or 0
+    if has_request_context():
+        g._ozk_pending_count = count
+    return count
 
 
 # menu items of the inbox: the "Onaylar" category and its entry

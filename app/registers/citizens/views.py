@@ -198,16 +198,19 @@ def citizen_reminders(user, sm):
         return None
     days = int(workflow.settings().get("citizens_reminder_days") or 3)
     since = dt.datetime.now() - dt.timedelta(days=days)
-    base = db.session.query(CitizenRequest).filter(CitizenRequest.archived.is_(False))
-    asked = base.filter(CitizenRequest.stage == TEYIT, CitizenRequest.stage_at <= since)
-    waiting = asked.order_by(CitizenRequest.stage_at).limit(10).all()
-    overdue = base.filter(CitizenRequest.due_date < dt.date.today(),
-                          CitizenRequest.stage.notin_(DUE_DONE)).count()
-    if not waiting and not overdue:
+    from sqlalchemy import and_, case, func
+
+    is_asked = and_(CitizenRequest.stage == TEYIT, CitizenRequest.stage_at <= since)
+    is_overdue = and_(CitizenRequest.due_date < dt.date.today(), CitizenRequest.stage.notin_(DUE_DONE))
+    asked_count, overdue = (db.session.query(func.count(case((is_asked, 1))), func.count(case((is_overdue, 1))))
+                            .filter(CitizenRequest.archived.is_(False)).one())   # both counts, one query
+    if not asked_count and not overdue:
         return None
+    waiting = (db.session.query(CitizenRequest).filter(CitizenRequest.archived.is_(False), is_asked)
+               .order_by(CitizenRequest.stage_at).limit(10).all()) if asked_count else []
     return {"template": "citizens/home_section.html", "citizen_waiting": waiting,
             "citizen_overdue": overdue, "citizen_days": days,
-            "citizen_waiting_count": asked.count() if waiting else 0}
+            "citizen_waiting_count": asked_count if waiting else 0}
 
 
 

@@ -8,7 +8,7 @@ import datetime as dt
 from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_
+from sqlalchemy import and_, or_
 
 from app.core import turkish
 from app.core.documents import doc_context
@@ -141,11 +141,14 @@ def my_action_items(user, sm):
     or their unit's), overdue first."""
     if not sm.has_access("can_list", "ActionItemView"):
         return None
-    condition = owner_filter(user)
-    if condition is None:
-        return None
+    from app.registers.reference.models import Staff
+
+    # the owner's staff record joined in: one query (their own items and their unit's)
     items = (db.session.query(ActionItem)
-             .filter(ActionItem.archived.is_(False), ActionItem.status == "acik", condition)
+             .join(Staff, and_(Staff.user_id == user.id, Staff.archived.is_(False),
+                               or_(ActionItem.owner_staff_id == Staff.id,
+                                   and_(Staff.unit_id.isnot(None), ActionItem.owner_unit_id == Staff.unit_id))))
+             .filter(ActionItem.archived.is_(False), ActionItem.status == "acik")
              .order_by(ActionItem.due_date.is_(None), ActionItem.due_date, ActionItem.id).limit(50).all())
     if not items:
         return None
