@@ -52,6 +52,7 @@ class HomeView(IndexView):
                               "url": url_for(f"{entry.name}.list"), "actions": actions})
             if items:
                 groups.append({"label": label, "icon": icon, "items": items})
+        sections = home_sections(user, sm)     # first: the tiles' counts serve the buttons below
         tasks = []
         from app.core import approval
 
@@ -72,15 +73,16 @@ class HomeView(IndexView):
         roles = ", ".join(r.name for r in user.roles)
         return self.render_template(self.index_template, appbuilder=self.appbuilder,
                                     groups=groups, tasks=tasks, roles=roles, submissions=submissions,
-                                    home_sections=home_sections(user, sm))
+                                    home_sections=sections)
 
 
 def my_submissions(user, sm, limit=20):
     """"Onaya gönderdiklerim" for a person who does not approve: what they
     submitted (awaiting approval), what came back rejected (with the reason)
     and their drafts, across the registers they may open; None when they
-    submit nothing anywhere."""
-    from sqlalchemy import and_, or_
+    submit nothing anywhere. One UNION query picks the newest rows of every
+    state across registers; only the registers among them are then loaded."""
+    from sqlalchemy import and_, case, literal, or_, select, union_all
 
     from app.core import approval
     from app.core.inbox import approvable_entries
@@ -90,22 +92,36 @@ def my_submissions(user, sm, limit=20):
                if sm.has_access("can_list", e.name) and sm.has_access("can_submit", e.name)]
     if not entries:
         return None
-    groups = {approval.PENDING: [], approval.REJECTED: [], approval.DRAFT: []}
-    for entry in entries:
+    parts = []
+    for i, entry in enumerate(entries):
         model = entry.model
         mine = or_(model.created_by_id == user.id, model.submitted_by_id == user.id)
-        rows = (db.session.query(model)
-                .filter(model.archived.is_(False),
-                        or_(and_(model.state == approval.PENDING, model.submitted_by_id == user.id),
-                            and_(model.state == approval.REJECTED, mine),
-                            and_(model.state == approval.DRAFT, model.created_by_id == user.id)))
-                .order_by(model.updated_at.desc()).limit(limit).all())
-        for item in rows:
-            groups[item.state].append({"register": entry.label, "item": item,
-                                       "url": url_for(f"{entry.name}.show", pk=item.id)})
-    for rows in groups.values():
-        rows.sort(key=lambda r: r["item"].updated_at, reverse=True)
-        del rows[limit:]
+        parts.append(select(literal(i).label("reg"), model.id.label("id"), model.state.label("state"),
+                            model.updated_at.label("at"))
+                     .where(model.archived.is_(False),
+                            or_(and_(model.state == approval.PENDING, model.submitted_by_id == user.id),
+                                and_(model.state == approval.REJECTED, mine),
+                                and_(model.state == approval.DRAFT, model.created_by_id == user.id))))
+    union = union_all(*parts).subquery()
+    picked = db.session.execute(select(union.c.reg, union.c.id, union.c.state)
+                                .order_by(case((union.c.state == approval.PENDING, 0),
+                                               (union.c.state == approval.REJECTED, 1), else_=2),
+                                          union.c.at.desc(), union.c.id.desc()).limit(limit * 3)).all()
+    by_register: dict = {}
+    for reg, pk, _state in picked:
+        by_register.setdefault(reg, []).append(pk)
+    loaded = {}
+    for reg, ids in by_register.items():
+        model = entries[reg].model
+        for item in db.session.query(model).filter(model.id.in_(ids)):
+            loaded[(reg, item.id)] = item
+    groups = {approval.PENDING: [], approval.REJECTED: [], approval.DRAFT: []}
+    for reg, pk, state in picked:
+        item = loaded.get((reg, pk))
+        if item is None or state not in groups or len(groups[state]) >= limit:
+            continue
+        groups[state].append({"register": entries[reg].label, "item": item,
+                              "url": url_for(f"{entries[reg].name}.show", pk=item.id)})
     return groups
 
 

@@ -61,6 +61,14 @@ class Register:
     masked_fields = derived(model_masked_fields)    # KVKK: {column: "phone" | "identity" | "name"}
     names_person = False             # KVKK: str(record) names a natural person (see app.core.personal)
     number_prefix: str | None = None
+    # Follow-up (the Müdür's "overdue by unit" tile, the list's ``?overdue=1&unit=<id>``):
+    # the column naming the responsible unit, and ``overdue_condition()`` (SQL) when
+    # the register has due dates.
+    unit_column: str | None = None
+
+    @classmethod
+    def overdue_condition(cls):
+        return None
 
     id = Column(Integer, primary_key=True)
     version = Column(Integer, nullable=False, default=1)
@@ -364,11 +372,26 @@ class RegisterListFilter(BaseFilter):
         archived = request.args.get("archived") == "1"
         query = query.filter(model.archived.is_(archived))
         query = created_between(query, model, request.args)
+        query = follow_up(query, model, request.args)
         q = (request.args.get("q") or "").strip()
         if q:
             query = search_filter(query, model, q)
             query = _masked_search(query, model, turkish.fold(q).split()[:6])
         return query
+
+
+def follow_up(query, model, args):
+    """``?overdue=1``: the register's overdue records; ``?unit=<id>``: those
+    of one responsible unit (the Müdür's tile links here)."""
+    if args.get("overdue") == "1":
+        condition = model.overdue_condition() if hasattr(model, "overdue_condition") else None
+        if condition is not None:
+            query = query.filter(condition)
+    unit = args.get("unit", "")
+    column = getattr(model, "unit_column", None)
+    if column and unit.isdigit() and len(unit) < 10:
+        query = query.filter(getattr(model, column) == int(unit))
+    return query
 
 
 READ_ONLY_PERMISSIONS = {"can_list", "can_show", "can_export", "can_history", "can_attachments",

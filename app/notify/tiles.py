@@ -28,12 +28,18 @@ def waiting_for_decision(limit=TILE_ROWS):
     across registers: one UNION query for the count and the oldest ids."""
     from app.core.inbox import pending_count, pending_union
 
+    from flask import g, has_request_context
+
     entries, pending = pending_union()
     if pending is None:
         return 0, []
-    count = pending_count()
-    oldest = db.session.execute(select(pending.c.reg, pending.c.id)
-                                .order_by(pending.c.at, pending.c.id).limit(limit)).all() if count else []
+    # the oldest rows and the total in one query (a window count over the union)
+    oldest = db.session.execute(select(pending.c.reg, pending.c.id, func.count().over().label("total"))
+                                .order_by(pending.c.at, pending.c.id).limit(limit)).all()
+    count = oldest[0].total if oldest else 0
+    if has_request_context():
+        g._ozk_pending_count = count      # the home page's button reads it too
+    oldest = [(r.reg, r.id) for r in oldest]
     rows = []
     for reg, pk in oldest:
         item = db.session.get(entries[reg].model, pk)
@@ -64,6 +70,40 @@ def on_leave_today():
             .order_by(Leave.date_to).all())
 
 
+def overdue_by_unit(sm):
+    """Overdue records per register and responsible unit, across every
+    register that declares ``overdue_condition()`` and ``unit_column`` and
+    that this user may list: one UNION query (units' names joined in).
+    Returns [{unit, rows: [{register, count, url}]}], units in Turkish order."""
+    from sqlalchemy import literal, union_all
+
+    from app.core import turkish
+    from app.core.registry import REGISTRY
+    from app.registers.reference.models import Unit
+
+    entries = [e for e in REGISTRY if e.model.overdue_condition() is not None
+               and getattr(e.model, "unit_column", None) and sm.has_access("can_list", e.name)]
+    if not entries:
+        return []
+    parts = []
+    for i, entry in enumerate(entries):
+        model = entry.model
+        unit = getattr(model, model.unit_column)
+        parts.append(select(literal(i).label("src"), unit.label("unit_id"), func.count().label("n"))
+                     .where(model.archived.is_(False), model.overdue_condition()).group_by(unit))
+    counts = union_all(*parts).subquery()
+    rows = db.session.execute(select(counts.c.src, counts.c.unit_id, counts.c.n, Unit.name)
+                              .outerjoin(Unit, Unit.id == counts.c.unit_id)).all()
+    units: dict = {}
+    for src, unit_id, n, name in rows:
+        entry = entries[src]
+        args = {"overdue": 1} | ({"unit": unit_id} if unit_id is not None else {})
+        units.setdefault((unit_id, name or "—"), []).append(
+            {"register": entry.label, "count": n, "url": url_for(f"{entry.name}.list", **args)})
+    return [{"unit": name, "rows": sorted(found, key=lambda r: str(r["register"]))}
+            for (unit_id, name), found in sorted(units.items(), key=lambda kv: turkish.sort_key(kv[0][1]))]
+
+
 @home_section(10)
 def director_tiles(user, sm):
     if approval.approver_title(user) is None:
@@ -77,6 +117,7 @@ def director_tiles(user, sm):
         tiles["ending_url"] = url_for("SubscriptionView.list", ending=30)
     if sm.has_access("can_list", "LeaveView"):
         tiles["leaves"] = on_leave_today()
+    tiles["overdue_units"] = overdue_by_unit(sm)
     return tiles
 
 

@@ -72,6 +72,14 @@ class CitizenRequest(Register, Numbered, Model):
     """Talep ve Şikâyetler: the number is the citizen's tracking number."""
 
     __tablename__ = "citizen_request"
+    unit_column = "unit_id"
+
+    @classmethod
+    def overdue_condition(cls):
+        """Past the due date and not resolved by the unit (the list's ``?overdue=1``)."""
+        from sqlalchemy import and_
+
+        return and_(cls.due_date < dt.date.today(), cls.stage.notin_(DUE_DONE))
     number_prefix = "TS"
     names_person = True
 

@@ -19,6 +19,7 @@ from app.core import turkish
 from app.core.documents import doc_context
 from app.core.register import RegisterInterface, RegisterListFilter, RegisterView, register
 from app.extensions import db
+from app.core import approval
 from app.home import home_section
 from app.registers.citizens import workflow
 from app.registers.citizens.models import (
@@ -193,8 +194,9 @@ class CitizenRequestView(RegisterView):
 
 @home_section(40)
 def citizen_reminders(user, sm):
-    """Clerk's reminders: confirmations not answered for some days, overdue requests."""
-    if not sm.has_access("can_list", "CitizenRequestView"):
+    """Clerk's reminders: confirmations not answered for some days, overdue requests
+    (the Müdür sees overdue requests by unit in his own tile instead)."""
+    if not sm.has_access("can_list", "CitizenRequestView") or approval.is_director(user):
         return None
     days = int(workflow.settings().get("citizens_reminder_days") or 3)
     since = dt.datetime.now() - dt.timedelta(days=days)

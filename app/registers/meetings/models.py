@@ -8,7 +8,7 @@ import datetime as dt
 from flask_babel import gettext as _t
 from flask_babel import lazy_gettext as _l
 from flask_appbuilder import Model
-from sqlalchemy import Boolean, Column, Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Column, Date, DateTime, ForeignKey, Integer, String, Text, and_
 from sqlalchemy.orm import relationship
 
 from app.core.declare import computed, field
@@ -175,6 +175,11 @@ class ActionItem(_MeetingDetail, Register, Model):
 
     __table_args__ = (trigram_index("action_item"),)
     assignable = True     # the Müdür may give it to a person ("İşlerim", app/core/assignment.py)
+    unit_column = "owner_unit_id"
+
+    @classmethod
+    def overdue_condition(cls):
+        return and_(cls.status == "acik", cls.due_date < dt.date.today())
 
     def assignment_finished(self) -> bool:
         """Completing or cancelling the action closes its assignments."""

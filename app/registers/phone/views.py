@@ -183,11 +183,16 @@ class PhoneCallView(RegisterView):
 @home_section(30)
 def my_callbacks(user, sm):
     """"Geri aranacaklar": the open call backs assigned to this user, overdue first."""
+    from sqlalchemy.orm import joinedload
+
+    from app.registers.reference.models import Contact
+
     if not sm.has_access("can_list", "PhoneCallView"):
         return None
     calls = (db.session.query(PhoneCall)
              .filter(PhoneCall.archived.is_(False), PhoneCall.callback_needed.is_(True),
                      PhoneCall.callback_done_at.is_(None), PhoneCall.assignee_id == user.id)
+             .options(joinedload(PhoneCall.contact).joinedload(Contact.institution))   # the caller's name
              .order_by(PhoneCall.callback_due, PhoneCall.called_at).limit(50).all())
     if not calls:
         return None

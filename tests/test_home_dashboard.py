@@ -1,0 +1,67 @@
+"""Issue 17: the home page per role — the Müdür's "overdue, by unit" tile
+counts what the list behind each link shows, and every role's home page is
+built in at most 15 SQL queries (counted, not timed)."""
+from __future__ import annotations
+
+import html as htmlmod
+import re
+
+from sqlalchemy import event
+
+from app.extensions import db
+from tests.test_approval_integrity import text
+
+MAX_HOME_QUERIES = 15
+
+
+def _list_count(client, url):
+    page = text(client.get(url + ("&" if "?" in url else "?") + "psize_CitizenRequestView=100&psize_ActionItemView=100"))
+    match = re.search(r"Kayıt sayısı: (\d+)|(\d+) kayıt", page)
+    shows = set(re.findall(r"/(?:citizenrequestview|actionitemview)/show/(\d+)", page))
+    return page, len(shows)
+
+
+def test_overdue_by_unit_matches_the_lists_behind_it(app, clients):
+    mudur = clients["mudur"]
+    home = text(mudur.get("/"))
+    tile = home.split('id="ozk-tile-overdue"')[1].split("</table>")[0]
+    links = re.findall(r'<a href="([^"]+)" class="ozk-overdue-link">[^<]*: <strong>(\d+)</strong>', tile)
+    assert links, "the demo data has overdue requests and action items"
+    registers = set()
+    for url, count in links:
+        url = htmlmod.unescape(url)
+        assert "overdue=1" in url
+        registers.add(url.split("/")[1])
+        _page, shown = _list_count(mudur, url)
+        assert shown == int(count), url
+    assert {"citizenrequestview", "actionitemview"} <= registers
+    # the list's own ?overdue=1 agrees with the model's condition
+    with app.app_context():
+        from app.registers.citizens.models import CitizenRequest
+
+        expected = (db.session.query(CitizenRequest)
+                    .filter(CitizenRequest.archived.is_(False), CitizenRequest.overdue_condition()).count())
+        db.session.remove()
+    total = sum(int(c) for u, c in links if "citizenrequestview" in u)
+    assert total == expected
+    # the clerk gets no such tile
+    assert 'id="ozk-tile-overdue"' not in text(clients["memur"].get("/"))
+
+
+def test_every_role_s_home_page_in_at_most_15_queries(app, clients):
+    statements = []
+
+    def count(conn, cursor, statement, params, context, executemany):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    for who in ("mudur", "memur", "denetci", "bilgiislem", "admin"):
+        clients[who].get("/")                        # warm: the bell's memory, the menu
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            statements.clear()
+            assert clients[who].get("/").status_code == 200
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        assert len(statements) <= MAX_HOME_QUERIES, (who, len(statements), [s[:80] for s in statements])
