@@ -19,6 +19,8 @@ DEMO_USERS = [
     ("mudur", "İsmail", "Şahin", R.DIRECTOR, "mudur@ornek.bel.tr"),
     ("bilgiislem", "Gökhan", "Çelik", R.IT, "bilgiislem@ornek.bel.tr"),
     ("denetci", "Özlem", "Doğan", R.AUDITOR, "denetci@ornek.bel.tr"),
+    ("baskan", "Kemal", "Aydın", R.PRESIDENT, "baskan@ornek.bel.tr"),
+    ("baskanyardimcisi", "Selin", "Korkmaz", R.DEPUTY_PRESIDENT, "baskanyardimcisi@ornek.bel.tr"),
 ]
 
 

@@ -134,6 +134,10 @@ def submit(record, user):
     record.state = PENDING
     record.submitted_at = dt.datetime.now()
     record.submitted_by_id = user.id
+    from app.core import signing   # a declared chain: its step rows, the preparer's paraf
+
+    if signing.has_chain(record):
+        signing.start(record, user)
 
 
 def withdraw(record, user, may_edit=False):
@@ -147,6 +151,14 @@ def withdraw(record, user, may_edit=False):
     record.state = DRAFT
     record.submitted_at = None
     record.submitted_by_id = None
+    _clear_steps(record)
+
+
+def _clear_steps(record):
+    from app.core import signing
+
+    if signing.has_chain(record):
+        signing.clear(record)
 
 
 def check_version(record, version):
@@ -201,6 +213,10 @@ def _check_decider(record, user, version=None):
 
 
 def approve(record, user, note=None, version=None):
+    from app.core import signing   # a declared chain: the current step's paraf/imza
+
+    if signing.has_chain(record):
+        return signing.sign(record, user, version=version, note=note)
     title = _check_decider(record, user, version)
     if changed_content(record, user):
         raise ApprovalError("Bu kaydın içeriğini siz oluşturdunuz veya değiştirdiniz; içeriğini "
@@ -222,6 +238,10 @@ def approve(record, user, note=None, version=None):
 def reject(record, user, reason, version=None):
     if not (reason or "").strip():
         raise ApprovalError("Reddetme gerekçesi zorunludur.")
+    from app.core import signing   # a declared chain: any step returns it to the preparer
+
+    if signing.has_chain(record):
+        return signing.return_to_preparer(record, user, reason, version=version)
     title = _check_decider(record, user, version)
     record.state = REJECTED
     record.decided_at = dt.datetime.now()
@@ -242,6 +262,7 @@ def reopen(record, user, reason):
     record.decided_at = None
     record.decided_by_id = None
     record.decided_as = None
+    _clear_steps(record)
 
 
 def cancel(record, user):

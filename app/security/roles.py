@@ -10,7 +10,9 @@ Register actions (permission ``can_<action>`` on the register's view):
 from __future__ import annotations
 
 ADMIN, CLERK, DIRECTOR, IT, AUDITOR = "Admin", "Memur", "Müdür", "Bilgi İşlem", "Denetçi"
-ROLES = [CLERK, DIRECTOR, IT, AUDITOR]
+# the mayor and the deputy mayor: they sign (paraf/imza steps of a signature chain)
+PRESIDENT, DEPUTY_PRESIDENT = "Başkan", "Başkan Yardımcısı"
+ROLES = [CLERK, DIRECTOR, IT, AUDITOR, PRESIDENT, DEPUTY_PRESIDENT]
 
 REGISTER_ACTIONS = ["list", "show", "add", "edit", "submit", "approve", "archive", "restore",
                     "purge", "export", "pdf", "history", "attachments"]
@@ -28,6 +30,11 @@ REGISTER_RIGHTS = {
     # Least privilege (KVKK): IT sees no register holding personal data.
     IT: {"personal": set(), "other": {"list", "show"}},
     ADMIN: {"personal": set(REGISTER_ACTIONS), "other": set(REGISTER_ACTIONS)},
+    # Least privilege: the signers read what they sign (list, show, print, the attached
+    # files) and sign or return it (approve, which the signature chain limits to their
+    # own step); no register holding personal data, nothing to add, edit or archive.
+    PRESIDENT: {"personal": set(), "other": {"list", "show", "approve", "pdf", "attachments"}},
+    DEPUTY_PRESIDENT: {"personal": set(), "other": {"list", "show", "approve", "pdf", "attachments"}},
 }
 
 # KVKK: roles that see phone and identity numbers unmasked in lists, show
@@ -68,6 +75,14 @@ OTHER_VIEWS = {
     "CitizenSettingsView": {IT: ["index"], DIRECTOR: ["index"], ADMIN: ["index"]},
     "Open311KeyView": {IT: ["index", "issue", "revoke"], ADMIN: ["index", "issue", "revoke"]},
 }
+
+# branch signing: the Başkan and Başkan Yardımcısı open "İmzamı bekleyenler" (the approvals
+# inbox, which shows anybody the records whose current step is theirs), verify printed
+# documents and read their own notifications.
+for _view, _actions in {"ApprovalInboxView": ["index", "bulk"], "VerifyView": ["verify"],
+                        "NotificationView": ["list", "open", "read_all"]}.items():
+    for _role in (PRESIDENT, DEPUTY_PRESIDENT):
+        OTHER_VIEWS[_view][_role] = list(_actions)
 
 # Admin is not listed here: it holds every permission of every view
 # (``flask ozelkalem setup`` gives it all of them) and the matrix says so.
