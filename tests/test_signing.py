@@ -361,3 +361,39 @@ def test_chain_by_document_kind(app, ctx, monkeypatch):
     assert [s.role for s in signing.chain_of(Subscription(kind="gazete"))] == [PREPARER, "Müdür"]
     steps = signing.steps(Subscription(kind="gazete", state=approval.DRAFT))
     assert [(s.kind, s.title) for s in steps] == [(PARAF, "Hazırlayan"), (IMZA, "Müdür")]
+
+
+@pytest.mark.parametrize("username", ["baskan", "baskanyardimcisi"])
+def test_signer_roles_match_the_permission_matrix_over_http(app, login, username):
+    """Every endpoint, requested as the Başkan / Başkan Yardımcısı, is allowed or
+    refused as app/security/roles.py says (the matrix test covers the other roles)."""
+    from app.security import roles as R
+    from tests.test_permission_matrix import _allowed, _endpoints
+
+    role = {"baskan": R.PRESIDENT, "baskanyardimcisi": R.DEPUTY_PRESIDENT}[username]
+    client = login(username)
+    wrong = []
+    for endpoint, view, perm, url, http in _endpoints(app):
+        expected = _allowed(app, role, view, perm)
+        resp = client.get(url) if http == "GET" else client.post(url, data={})
+        assert resp.status_code < 500, f"{endpoint} {url} → {resp.status_code}"
+        if (resp.status_code == 403) == expected:
+            wrong.append(f"{endpoint} ({perm}) {'allowed' if expected else 'refused'} expected, "
+                         f"got {resp.status_code}")
+    assert not wrong, f"{username}:\n" + "\n".join(wrong)
+
+
+def test_the_next_signer_is_notified(app, signers, chained):
+    from app.notify.models import Notification
+
+    pk = submitted(app, signers)
+    with app.app_context():
+        baskan_id = user("baskan").id
+        before = db.session.query(Notification).filter_by(user_id=baskan_id, record_id=pk,
+                                                          view_name="SubscriptionView").count()
+    assert before == 0
+    signers["mudur"].post(f"/subscriptionview/approve/{pk}", data=seen(app, pk))
+    with app.app_context():
+        notes = db.session.query(Notification).filter_by(user_id=baskan_id, record_id=pk,
+                                                         view_name="SubscriptionView").all()
+        assert len(notes) == 1 and "kararınızı bekliyor" in notes[0].text

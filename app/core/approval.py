@@ -35,6 +35,15 @@ PROXY_TITLE = "Müdür V."
 # ``(user, date) -> bool`` here; the core does not depend on them.
 PROXY_PROVIDERS: list = []
 
+# Ordered signature steps (``app.core.signing`` sets itself here when imported, so
+# that this module does not import it back): records of a register that declares a
+# chain are submitted, signed, returned and cleared by it.
+CHAINS = None
+
+
+def _chained(record) -> bool:
+    return CHAINS is not None and CHAINS.has_chain(record)
+
 
 class ApprovalError(Exception):
     """A refused transition; the message is shown to the user (Turkish)."""
@@ -134,10 +143,8 @@ def submit(record, user):
     record.state = PENDING
     record.submitted_at = dt.datetime.now()
     record.submitted_by_id = user.id
-    from app.core import signing   # a declared chain: its step rows, the preparer's paraf
-
-    if signing.has_chain(record):
-        signing.start(record, user)
+    if _chained(record):   # a declared chain: its step rows, the preparer's paraf
+        CHAINS.start(record, user)
 
 
 def withdraw(record, user, may_edit=False):
@@ -155,10 +162,8 @@ def withdraw(record, user, may_edit=False):
 
 
 def _clear_steps(record):
-    from app.core import signing
-
-    if signing.has_chain(record):
-        signing.clear(record)
+    if _chained(record):
+        CHAINS.clear(record)
 
 
 def check_version(record, version):
@@ -213,10 +218,8 @@ def _check_decider(record, user, version=None):
 
 
 def approve(record, user, note=None, version=None):
-    from app.core import signing   # a declared chain: the current step's paraf/imza
-
-    if signing.has_chain(record):
-        return signing.sign(record, user, version=version, note=note)
+    if _chained(record):   # a declared chain: the current step's paraf/imza
+        return CHAINS.sign(record, user, version=version, note=note)
     title = _check_decider(record, user, version)
     if changed_content(record, user):
         raise ApprovalError("Bu kaydın içeriğini siz oluşturdunuz veya değiştirdiniz; içeriğini "
@@ -238,10 +241,8 @@ def approve(record, user, note=None, version=None):
 def reject(record, user, reason, version=None):
     if not (reason or "").strip():
         raise ApprovalError("Reddetme gerekçesi zorunludur.")
-    from app.core import signing   # a declared chain: any step returns it to the preparer
-
-    if signing.has_chain(record):
-        return signing.return_to_preparer(record, user, reason, version=version)
+    if _chained(record):   # a declared chain: any step returns it to the preparer
+        return CHAINS.return_to_preparer(record, user, reason, version=version)
     title = _check_decider(record, user, version)
     record.state = REJECTED
     record.decided_at = dt.datetime.now()

@@ -28,6 +28,7 @@ the leave register signs Müdür steps as "Müdür V." (``approval.PROXY_PROVIDE
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from dataclasses import dataclass
 
 from flask_appbuilder import Model
@@ -192,7 +193,7 @@ class StepInfo:
 
     @property
     def kind_label(self):
-        return KIND_WORDS.get(self.kind, (self.kind,))[0].capitalize()
+        return {PARAF: "Paraf", IMZA: "İmza"}.get(self.kind, self.kind)
 
     @property
     def state_label(self):
@@ -351,6 +352,11 @@ def start(record, user):
             leading = False
         db.session.add(row)
     db.session.flush()
+    first = _current_row(record)
+    if first is not None and first.role != approval.DIRECTOR_ROLE:
+        # the submission notice goes to the Müdür (app/notify/hooks.py); anybody else
+        # whose step comes first is told here
+        _notify_next(record, user)
 
 
 def clear(record):
@@ -393,6 +399,8 @@ def sign(record, user, version=None, note=None):
     now = dt.datetime.now()
     row.state, row.user_id, row.signed_at, row.on_behalf = SIGNED, user.id, now, behalf
     _audit(record, "sign", _act_words(row, user, behalf))
+    if later:
+        _notify_next(record, user)
     if not later:
         record.state = approval.APPROVED
         record.decided_at = now
@@ -403,6 +411,41 @@ def sign(record, user, version=None, note=None):
         if hook:
             hook()
     db.session.flush()
+
+
+def _notify_next(record, actor):
+    """The people who hold the next step get a bell notification ("kararınızı
+    bekliyor"), like the Müdür when a one-step record is submitted."""
+    from flask_appbuilder.security.sqla.models import Role, User
+
+    from app.core.registry import REGISTRY
+    from app.notify.models import Notification
+
+    db.session.flush()
+    row = _current_row(record)
+    entry = next((e for e in REGISTRY if e.model is type(record)), None)
+    if row is None or entry is None:
+        return
+    if row.role == PREPARER:
+        ids = {record.submitted_by_id}
+    else:
+        ids = {u.id for u in db.session.query(User).filter(User.active.is_(True))
+               .filter(User.roles.any(Role.name == row.role))}
+        today = dt.date.today()
+        ids |= {g.user_id for g in db.session.query(SignatureDelegation)
+                .filter(SignatureDelegation.for_role == row.role, SignatureDelegation.active.is_(True),
+                        SignatureDelegation.date_from <= today, SignatureDelegation.date_to >= today)
+                if g.covers(record)}
+        if row.role == approval.DIRECTOR_ROLE and approval.PROXY_PROVIDERS:
+            ids |= {u.id for u in db.session.query(User).filter(User.active.is_(True))
+                    if approval.has_active_proxy(u)}
+    number, described = getattr(record, "number", None), record.audit_reference()
+    ref = f"{number} {described}" if number and number not in described else described
+    text = f"{entry.label} · {ref}: kararınızı bekliyor."   # as app/notify/hooks.py says it
+    for user_id in sorted(i for i in ids if i and i != getattr(actor, "id", None)):
+        db.session.add(Notification(user_id=user_id, kind="submitted", text=text[:300],
+                                    view_name=entry.name, record_id=record.id))
+        db.session.info.setdefault("ozk_notified", set()).add(user_id)
 
 
 def return_to_preparer(record, user, reason, version=None):
@@ -432,11 +475,11 @@ def awaiting(user, day=None):
     first: today's one-step approvals for whoever may decide them (the Müdür,
     his proxy), and the chained records whose waiting step is the user's role,
     a role they sign for, or their own paraf as preparer."""
-    from app.core.inbox import approvable_entries
+    from app.core.registry import REGISTRY
 
     if user is None or not getattr(user, "is_authenticated", False):
         return []
-    entries = approvable_entries()
+    entries = [e for e in REGISTRY if getattr(e.model, "__approvable__", False)]
     rows = []
     if approval.approver_title(user, day) is not None:
         for entry in entries:
@@ -475,3 +518,6 @@ def awaiting(user, day=None):
 
 def is_signer(user) -> bool:
     return bool(_roles(user) & SIGNER_ROLES)
+
+
+approval.CHAINS = sys.modules[__name__]

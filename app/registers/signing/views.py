@@ -38,12 +38,12 @@ def _parse_day(text):
 
 
 @click.command("signing-delegate")
-@click.option("--role", "for_role", required=True, help="Whose signature: e.g. Başkan")
-@click.option("--user", "username", required=True, help="Who signs for that role (username)")
+@click.option("--role", "for_role", default=None, help="Whose signature: e.g. Başkan")
+@click.option("--user", "username", default=None, help="Who signs for that role (username)")
 @click.option("--kind", type=click.Choice([signing.DELEGATED, signing.DEPUTY]), default=signing.DEPUTY,
               help='"a." yetki devri, "V." vekâlet')
-@click.option("--from", "date_from", required=True, help="dd.MM.yyyy")
-@click.option("--to", "date_to", required=True, help="dd.MM.yyyy")
+@click.option("--from", "date_from", default=None, help="dd.MM.yyyy")
+@click.option("--to", "date_to", default=None, help="dd.MM.yyyy")
 @click.option("--registers", default="", help="table names or table:kind, comma separated; empty = all")
 @click.option("--note", default="")
 @click.option("--end", "end_id", type=int, default=None, help="End the delegation with this id instead")
@@ -65,6 +65,8 @@ def delegate_command(for_role, username, kind, date_from, date_to, registers, no
         db.session.commit()
         click.echo(f"Yetki #{grant.id} sona erdirildi.")
         return
+    if not (for_role and username and date_from and date_to):
+        raise click.UsageError("--role, --user, --from ve --to gereklidir (veya --end <no>).")
     user = db.session.query(User).filter_by(username=username).one_or_none()
     if user is None:
         raise click.ClickException(f"Kullanıcı bulunamadı: {username}")
