@@ -205,6 +205,9 @@ def test_submission_is_the_preparers_paraf_and_the_order_is_enforced(app, signer
         steps = signing.steps(db.session.get(Subscription, pk))
     assert [s.signer_name for s in steps] == ["Ayşe Yılmaz", "İsmail Şahin", "Kemal Aydın"]
     assert steps[2].signer_title == "Belediye Başkanı" and steps[2].signed_at is not None
+    with app.app_context():
+        block = signing.signature_block(db.session.get(Subscription, pk))
+    assert (block["behalf"], block["name"], block["title"]) == ("", "Kemal Aydın", "Belediye Başkanı")
     # history page says it in words
     page = text(signers["mudur"].get(f"/subscriptionview/history/{pk}"))
     assert "Müdür parafladı" in page and "Başkan imzaladı" in page
@@ -267,6 +270,12 @@ def test_delegated_authority_signs_with_a_dot(app, signers, chained):
         last = signing.steps(db.session.get(Subscription, pk))[2]
     assert last.behalf_line == "Belediye Başkanı a." and last.signer_name == "İsmail Şahin"
     assert last.signer_title == "Müdür"
+    with app.app_context():
+        record = db.session.get(Subscription, pk)
+        block = signing.signature_block(record)
+        parafs = signing.paraf_block(record)
+    assert (block["behalf"], block["name"], block["title"]) == ("Belediye Başkanı a.", "İsmail Şahin", "Müdür")
+    assert [p["initials"] for p in parafs] == ["AY", "İŞ"]
     assert history(app, pk)[-1] == "Başkan adına Belediye Başkanı a. olarak İsmail Şahin imzaladı"
 
 

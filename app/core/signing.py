@@ -235,6 +235,30 @@ def steps(record) -> list:
     return [info]
 
 
+def initials(name: str) -> str:
+    """"Ayşe Yılmaz" → "AY" (paraf block of an official letter)."""
+    return "".join("İ" if part[0] == "i" else part[0].upper() for part in (name or "").split())
+
+
+def signature_block(record):
+    """The signer of the last signed imza step, for a letter's signature block:
+    {behalf: "Belediye Başkanı a." or "", name, title, signed_at}; None unsigned."""
+    signed = [s for s in steps(record) if s.kind == IMZA and s.state == SIGNED]
+    if not signed:
+        return None
+    last = signed[-1]
+    title = last.title if not last.on_behalf else last.signer_title
+    return {"behalf": last.behalf_line, "name": last.signer_name, "title": title,
+            "signed_at": last.signed_at}
+
+
+def paraf_block(record):
+    """Signed paraf steps, in order: [{initials, name, title, signed_at}]."""
+    return [{"initials": initials(s.signer_name), "name": s.signer_name, "title": s.title,
+             "signed_at": s.signed_at}
+            for s in steps(record) if s.kind == PARAF and s.state == SIGNED]
+
+
 def _current_row(record):
     return (db.session.query(SignatureStep)
             .filter_by(register=record.__tablename__, record_id=record.id, state=WAITING)
