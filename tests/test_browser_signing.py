@@ -51,6 +51,14 @@ def _new_record(app):
         return pk
 
 
+def _axe_clean(p):
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(p, options={"runOnly": {"type": "tag",
+                                                "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
+    assert results.response["violations"] == [], [v["id"] for v in results.response["violations"]]
+
+
 def test_clerk_submits_mudur_parafs_baskan_signs_from_his_home(browser, live_server, app, monkeypatch):
     monkeypatch.setattr(Subscription, "signature_chain", CHAIN, raising=False)
     pk = _new_record(app)
@@ -85,6 +93,7 @@ def test_clerk_submits_mudur_parafs_baskan_signs_from_his_home(browser, live_ser
         section = baskan.locator("#ozk-home-signing")
         assert "İmzamı bekleyenler" in section.inner_text()
         shot(baskan, "signing-baskan-home")
+        _axe_clean(baskan)                                   # the home section
         with baskan.expect_navigation():
             section.locator(f"a[href='/subscriptionview/show/{pk}']").click()
         assert baskan.inner_text("#ozk-approve").strip() == "İmzala (Belediye Başkanı)"
@@ -96,6 +105,7 @@ def test_clerk_submits_mudur_parafs_baskan_signs_from_his_home(browser, live_ser
         shot(baskan, "signing-signed")
         record = _record(app, pk)
         assert record.state == approval.APPROVED and record.decided_as == "Belediye Başkanı"
+        _axe_clean(baskan)                                   # the steps table
         # nothing waits for him any more
         baskan.goto(live_server + "/")
         assert baskan.locator(f"#ozk-home-signing a[href='/subscriptionview/show/{pk}']").count() == 0
