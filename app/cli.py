@@ -19,6 +19,8 @@ DEMO_USERS = [
     ("mudur", "İsmail", "Şahin", R.DIRECTOR, "mudur@ornek.bel.tr"),
     ("bilgiislem", "Gökhan", "Çelik", R.IT, "bilgiislem@ornek.bel.tr"),
     ("denetci", "Özlem", "Doğan", R.AUDITOR, "denetci@ornek.bel.tr"),
+    ("baskan", "Kemal", "Aydın", R.PRESIDENT, "baskan@ornek.bel.tr"),
+    ("baskanyardimcisi", "Selin", "Korkmaz", R.DEPUTY_PRESIDENT, "baskanyardimcisi@ornek.bel.tr"),
 ]
 
 
@@ -36,7 +38,7 @@ def _menu_names_for(role):
     for item in appbuilder.menu.get_list():
         for child in item.childs or []:
             view = child.name
-            allowed = (R.register_actions(role, e.personal_data) for e in REGISTRY if e.name == view)
+            allowed = (R.register_actions(role, e.personal_data, e.name) for e in REGISTRY if e.name == view)
             acts = next(allowed, None)
             if acts is None:
                 acts = R.view_actions(role, view)
@@ -65,7 +67,7 @@ def role_permission_pairs(role):
         return pairs
     for entry in REGISTRY:
         existing = set(_view_base_permissions(entry.name))
-        for action in R.register_actions(role, entry.personal_data):
+        for action in R.register_actions(role, entry.personal_data, entry.name):
             perm = f"can_{action}"
             if perm in existing:
                 pairs.add((perm, entry.name))

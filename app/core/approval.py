@@ -35,6 +35,15 @@ PROXY_TITLE = "Müdür V."
 # ``(user, date) -> bool`` here; the core does not depend on them.
 PROXY_PROVIDERS: list = []
 
+# Ordered signature steps (``app.core.signing`` sets itself here when imported, so
+# that this module does not import it back): records of a register that declares a
+# chain are submitted, signed, returned and cleared by it.
+CHAINS = None
+
+
+def _chained(record) -> bool:
+    return CHAINS is not None and CHAINS.has_chain(record)
+
 
 class ApprovalError(Exception):
     """A refused transition; the message is shown to the user (Turkish)."""
@@ -143,6 +152,8 @@ def submit(record, user):
     record.state = PENDING
     record.submitted_at = dt.datetime.now()
     record.submitted_by_id = user.id
+    if _chained(record):   # a declared chain: its step rows, the preparer's paraf
+        CHAINS.start(record, user)
 
 
 def withdraw(record, user, may_edit=False):
@@ -156,6 +167,12 @@ def withdraw(record, user, may_edit=False):
     record.state = DRAFT
     record.submitted_at = None
     record.submitted_by_id = None
+    _clear_steps(record)
+
+
+def _clear_steps(record):
+    if _chained(record):
+        CHAINS.clear(record)
 
 
 def check_version(record, version):
@@ -210,6 +227,8 @@ def _check_decider(record, user, version=None):
 
 
 def approve(record, user, note=None, version=None):
+    if _chained(record):   # a declared chain: the current step's paraf/imza
+        return CHAINS.sign(record, user, version=version, note=note)
     title = _check_decider(record, user, version)
     if changed_content(record, user):
         raise ApprovalError("Bu kaydın içeriğini siz oluşturdunuz veya değiştirdiniz; içeriğini "
@@ -231,6 +250,8 @@ def approve(record, user, note=None, version=None):
 def reject(record, user, reason, version=None):
     if not (reason or "").strip():
         raise ApprovalError("Reddetme gerekçesi zorunludur.")
+    if _chained(record):   # a declared chain: any step returns it to the preparer
+        return CHAINS.return_to_preparer(record, user, reason, version=version)
     title = _check_decider(record, user, version)
     record.state = REJECTED
     record.decided_at = dt.datetime.now()
@@ -251,6 +272,7 @@ def reopen(record, user, reason):
     record.decided_at = None
     record.decided_by_id = None
     record.decided_as = None
+    _clear_steps(record)
 
 
 def cancel(record, user):

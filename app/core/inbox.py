@@ -33,7 +33,11 @@ def pending_union():
     records awaiting approval, as (register index, id, submitted at)."""
     from sqlalchemy import func, literal, select, union_all
 
-    entries = approvable_entries()
+    from app.core.signing import declares_chain
+
+    # registers with a declared signature chain wait for whoever holds the
+    # current step ("İmzamı bekleyenler"), not for the Müdür as such
+    entries = [e for e in approvable_entries() if not declares_chain(e.model)]
     if not entries:
         return entries, None
     parts = [select(literal(i).label("reg"), e.model.id.label("id"),
@@ -80,6 +84,10 @@ def may_decide_cached(user):
         return False
     if approval.is_director(user):
         return True
+    from app.core import signing
+
+    if signing.is_signer(user):   # Başkan, Başkan Yardımcısı: "İmzamı bekleyenler"
+        return True
     key, now = (user.id, dt.date.today()), time.monotonic()
     hit = _MENU_CACHE.get(key)
     if hit and now - hit[1] < MENU_CACHE_SECONDS:
@@ -114,9 +122,19 @@ class ApprovalInboxView(BaseView):
     @expose("/")
     @has_access
     def index(self):
+        """Records whose CURRENT step is the user's: the Müdür (or his proxy)
+        sees today's approvals; a signer (Başkan, Başkan Yardımcısı, anybody
+        signing for a role) sees "İmzamı bekleyenler"."""
+        from app.core import signing
+
         title = approval.approver_title(g.user)
-        return self.render_template("inbox.html", rows=pending_records() if title else [],
-                                    approver_title=title, title=_("Awaiting my approval"))
+        rows = signing.awaiting(g.user)
+        heading = _("Awaiting my approval")
+        if title is None and (rows or signing.is_signer(g.user)):
+            title = signing.user_title(g.user) or "-"
+            heading = _("Awaiting my signature")
+        return self.render_template("inbox.html", rows=rows if title else [],
+                                    approver_title=title, title=heading)
 
     @expose("/bulk", methods=["POST"])
     @has_access

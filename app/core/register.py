@@ -35,7 +35,7 @@ from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, T
 from sqlalchemy.orm import Session, declared_attr, joinedload
 from wtforms import HiddenField
 
-from app.core import approval, assignviews, audit, turkish
+from app.core import approval, assignviews, audit, signing, turkish
 from app.core.db import fold_sql, turkish_order
 from app.core.declare import (apply_view_defaults, derived, field, model_choices, model_masked_fields,
                               model_personal_fields, model_search_fields)
@@ -930,12 +930,18 @@ class RegisterView(ModelView):
         if self.personal_data:
             audit.record(item.__tablename__, item.id, "read", item.audit_reference())
         approvable = getattr(item, "__approvable__", False)
+        title, chain = approval.approver_title(g.user) if approvable else None, {}
+        if approvable and signing.has_chain(item):
+            # a declared signature chain: the buttons are for whoever holds the current step
+            chain = {"signature_steps": signing.steps(item), "sign_label": signing.sign_label(item)}
+            if item.state == approval.PENDING:
+                title = signing.acting_title(item, g.user)
         return self.render_template(
             self.show_template, pk=item.id, title=self.show_title, widgets=widgets,
             related_views=self._related_views, item=item,
             history=self._history_entries(item) if self._can("history") else None,
             attachments=self._attachments(item) if self._can("attachments") else None,
-            approver_title=approval.approver_title(g.user) if approvable else None,
+            approver_title=title, **chain,
             **assignviews.show_context(self, item),
         )
 

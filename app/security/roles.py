@@ -10,7 +10,9 @@ Register actions (permission ``can_<action>`` on the register's view):
 from __future__ import annotations
 
 ADMIN, CLERK, DIRECTOR, IT, AUDITOR = "Admin", "Memur", "Müdür", "Bilgi İşlem", "Denetçi"
-ROLES = [CLERK, DIRECTOR, IT, AUDITOR]
+# the mayor and the deputy mayor: they sign (paraf/imza steps of a signature chain)
+PRESIDENT, DEPUTY_PRESIDENT = "Başkan", "Başkan Yardımcısı"
+ROLES = [CLERK, DIRECTOR, IT, AUDITOR, PRESIDENT, DEPUTY_PRESIDENT]
 
 REGISTER_ACTIONS = ["list", "show", "add", "edit", "submit", "approve", "archive", "restore",
                     "purge", "export", "pdf", "history", "attachments"]
@@ -28,6 +30,11 @@ REGISTER_RIGHTS = {
     # Least privilege (KVKK): IT sees no register holding personal data.
     IT: {"personal": set(), "other": {"list", "show"}},
     ADMIN: {"personal": set(REGISTER_ACTIONS), "other": set(REGISTER_ACTIONS)},
+    # Least privilege: the signers read what they sign (list, show, print, the attached
+    # files) and sign or return it (approve, which the signature chain limits to their
+    # own step); no register holding personal data, nothing to add, edit or archive.
+    PRESIDENT: {"personal": set(), "other": {"list", "show", "approve", "pdf", "attachments"}},
+    DEPUTY_PRESIDENT: {"personal": set(), "other": {"list", "show", "approve", "pdf", "attachments"}},
 }
 
 # KVKK: roles that see phone and identity numbers unmasked in lists, show
@@ -72,6 +79,17 @@ OTHER_VIEWS = {
                        AUDITOR: ["mine", "done"], ADMIN: ["mine", "assign", "done"]},
 }
 
+# branch signing: the Başkan and Başkan Yardımcısı open "İmzamı bekleyenler" (the approvals
+# inbox, which shows anybody the records whose current step is theirs), verify printed
+# documents and read their own notifications.
+for _view, _actions in {"ApprovalInboxView": ["index", "bulk"], "VerifyView": ["verify"],
+                        "NotificationView": ["list", "open", "read_all", "preference"]}.items():
+    for _role in (PRESIDENT, DEPUTY_PRESIDENT):
+        OTHER_VIEWS[_view][_role] = list(_actions)
+# … and their program on the calendar and in their own calendar app (iCal); they do not move entries
+for _role in (PRESIDENT, DEPUTY_PRESIDENT):
+    OTHER_VIEWS["AgendaCalendarView"][_role] = ["calendar", "feed"]
+
 # Admin is not listed here: it holds every permission of every view
 # (``flask ozelkalem setup`` gives it all of them) and the matrix says so.
 
@@ -80,9 +98,18 @@ SECURITY_MENUS = ["Security", "List Users", "List Roles", "Base Permissions", "V
                   "Permission on Views/Menus"]
 
 
-def register_actions(role: str, personal_data: bool) -> set[str]:
+# Per-register exceptions to the personal/other rule: the mayor and his deputy
+# read their own program (the agenda names people, so it is a personal-data register).
+REGISTER_GRANTS = {
+    PRESIDENT: {"AgendaEntryView": {"list", "show", "pdf"}},
+    DEPUTY_PRESIDENT: {"AgendaEntryView": {"list", "show", "pdf"}},
+}
+
+
+def register_actions(role: str, personal_data: bool, view_name: str | None = None) -> set[str]:
     rights = REGISTER_RIGHTS.get(role, {})
-    return set(rights.get("personal" if personal_data else "other", set()))
+    actions = set(rights.get("personal" if personal_data else "other", set()))
+    return actions | REGISTER_GRANTS.get(role, {}).get(view_name, set())
 
 
 def view_actions(role: str, view_name: str) -> set[str]:
@@ -107,7 +134,7 @@ def matrix(registry, exists=lambda view_name, action: True, other_views=None, al
             if role == ADMIN and all_actions is not None:
                 rows[entry.name] = sorted(all_actions(entry.name))
                 continue
-            rows[entry.name] = sorted(a for a in register_actions(role, entry.personal_data)
+            rows[entry.name] = sorted(a for a in register_actions(role, entry.personal_data, entry.name)
                                       if exists(entry.name, a))
         for view_name in names:
             if role == ADMIN and all_actions is not None:

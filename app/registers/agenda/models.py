@@ -1,7 +1,7 @@
 """Başkanlık Programı (the mayor's agenda) and Randevu Talepleri (appointment
 requests, walk-ins on the public day).
 
-Private entries: only the roles in ``PRIVATE_ROLES`` (Müdür, Admin) see their
+Private entries: only the roles in ``PRIVATE_ROLES`` (Müdür, Admin, Başkan) see their
 title, place, participants and notes. For everybody else the values are
 replaced *when the row is loaded* (``_mask_private``: committed values, never
 written back), so every screen that reads the record — list, show page,
@@ -34,7 +34,7 @@ STATUSES = {"planlandi": "Planlandı", "kesinlesti": "Kesinleşti", "ertelendi":
 INACTIVE = ("ertelendi", "iptal")      # such entries occupy no slot
 MAYOR = "Başkan"
 BUSY = "Dolu"
-PRIVATE_ROLES = {"Müdür", "Admin"}
+PRIVATE_ROLES = {"Müdür", "Admin", "Başkan"}   # the mayor sees his own private entries
 HIDDEN_FIELDS = ("title", "place", "participants", "notes")
 
 # event decisions (app/registers/protocol/models.py EVENT_DECISIONS) that put the event on the agenda

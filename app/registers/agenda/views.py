@@ -559,10 +559,19 @@ def turkish_month(day):
 
 @home_section(20)
 def todays_program(user, sm):
-    """Today's program on the home page of the Müdür and the clerks."""
+    """Today's and tomorrow's program on the home page of the Müdür, the
+    clerks, the Başkan and his deputy (one query for both days)."""
     names = {r.name for r in getattr(user, "roles", [])}
-    if not names & {"Müdür", "Memur"} or not sm.has_access("can_calendar", "AgendaCalendarView"):
+    if not names & {"Müdür", "Memur", "Başkan", "Başkan Yardımcısı"} \
+            or not sm.has_access("can_calendar", "AgendaCalendarView"):
         return None
     today = dt.date.today()
-    return {"template": "agenda/home_today.html",
-            "agenda_today": entries_between(today, today + dt.timedelta(days=1)), "agenda_day": today}
+    tomorrow = today + dt.timedelta(days=1)
+    both = entries_between(today, today + dt.timedelta(days=2))
+    return {"template": "agenda/home_today.html", "agenda_day": today, "agenda_tomorrow": tomorrow,
+            "agenda_today": [e for e in both if _starts_on(e) <= today],
+            "agenda_next": [e for e in both if _starts_on(e) >= tomorrow]}
+
+
+def _starts_on(entry):
+    return entry.starts_at.date()
