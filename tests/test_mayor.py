@@ -295,3 +295,44 @@ def test_registers_are_in_the_menu_and_matrix(app, clients):
     # Bilgi İşlem sees no register naming council members (KVKK), but the orders
     assert clients["bilgiislem"].get("/councilbriefingview/list/").status_code in (302, 403)
     assert clients["bilgiislem"].get("/mayororderview/list/").status_code == 200
+
+
+def test_edit_adds_units_and_a_unit_is_on_an_order_once(app, clients, units):
+    memur = clients["memur"]
+    new_order(memur, "Talimat T4 birim ekleme", [units["Fen İşleri Müdürlüğü"]], due=TODAY + D(days=3))
+    order = order_of(app, "Talimat T4 birim ekleme")
+    version = in_db(app, lambda: db.session.get(MayorOrder, order).version)
+    edit = text(memur.get(f"/mayororderview/edit/{order}"))
+    assert "Birim ekle" in edit and 'checked' not in edit.split('id="units"')[1].split("</ul>")[0]
+    resp = memur.post(f"/mayororderview/edit/{order}", data={
+        "subject": "Talimat T4 birim ekleme", "date": (TODAY - D(days=10)).isoformat(),
+        "due_date": (TODAY + D(days=3)).isoformat(), "text": "Birimler durumu rapor edecek.",
+        "issued_by": "Belediye Başkanı", "record_version": str(version),
+        "units": [str(units["Fen İşleri Müdürlüğü"]), str(units["Zabıta Müdürlüğü"])]})
+    assert resp.status_code == 302, form_errors(resp)
+    assert set(rows_of(app, "Talimat T4 birim ekleme")) == {"Fen İşleri Müdürlüğü", "Zabıta Müdürlüğü"}
+    # a second row for the same unit is refused in Turkish, not a database error
+    resp = memur.post(f"/orderfollowupview/add?_flt_0_order={order}", data={
+        "order": str(order), "unit": str(units["Zabıta Müdürlüğü"]), "status": WAITING, "answer": "",
+        "answered_on": "", "due_date": ""})
+    assert resp.status_code == 200 and "zaten" in form_errors(resp), form_errors(resp)
+    assert len(rows_of(app, "Talimat T4 birim ekleme")) == 2
+
+
+def test_an_archived_row_or_order_is_not_overdue(app, clients, units):
+    from app.registers.mayor.views import overdue_by_unit
+
+    new_order(clients["memur"], "Talimat T5 arşiv", [units["Fen İşleri Müdürlüğü"]], date=TODAY - D(days=40),
+              due=TODAY - D(days=30))
+    before = in_db(app, lambda: dict((u, n) for u, _na, n, _o in overdue_by_unit()))
+    order = order_of(app, "Talimat T5 arşiv")
+
+    def archive():
+        item = db.session.get(MayorOrder, order)
+        item.archived = True
+        db.session.commit()
+    in_db(app, archive)
+    after = in_db(app, lambda: dict((u, n) for u, _na, n, _o in overdue_by_unit()))
+    assert after[units["Fen İşleri Müdürlüğü"]] == before[units["Fen İşleri Müdürlüğü"]] - 1
+    assert "Talimat T5 arşiv" not in text(clients["mudur"].get(
+        "/orderfollowupview/list/?overdue=1&psize_OrderFollowUpView=100"))

@@ -149,6 +149,15 @@ class OrderFollowUp(Register, Model):
         due = data.get("due_date")
         if due and order is not None and order.date and due < order.date:
             errors["due_date"] = _t("The due date cannot be before the order's date.")
+        unit = data.get("unit") or (record.unit if record is not None else None)
+        if order is not None and unit is not None and getattr(order, "id", None) is not None:
+            from app.extensions import db
+
+            same = db.session.query(OrderFollowUp.id).filter(
+                OrderFollowUp.order_id == order.id, OrderFollowUp.unit_id == unit.id,
+                OrderFollowUp.id != (record.id if record is not None else -1)).first()
+            if same is not None:
+                errors["unit"] = _t("This unit already has a row on this order.")
         return errors
 
     def fill_defaults(self):
