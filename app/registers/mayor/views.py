@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from sqlalchemy import case, func
 from wtforms import SelectMultipleField
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import html_params
 
 from app.core import turkish
 from app.core.documents import doc_context
@@ -34,12 +34,35 @@ DIRECTORS = {"Müdür", "Admin"}
 # -- a multiple choice of records as check boxes -----------------------------------
 
 
+class CheckboxList:
+    """Check boxes in a list; the first box carries the field's own id, so the
+    form's ``<label for=field.id>`` names a form control (valid HTML)."""
+
+    def __call__(self, field, **kwargs):
+        kwargs.pop("id", None)
+        kwargs.pop("class_", None)
+        kwargs.pop("class", None)
+        kwargs.pop("required", None)
+        parts = [Markup('<ul class="list-unstyled ozk-checkboxes" id="{}-list" {}>').format(
+            field.id, Markup(html_params(**kwargs)))]
+        choices = list(field.iter_choices())
+        for i, (value, label, checked, _attrs) in enumerate(choices):
+            box_id = field.id if i == 0 else f"{field.id}-{i}"
+            parts.append(Markup('<li><input type="checkbox" name="{}" value="{}" id="{}"{}> '
+                                '<label for="{}">{}</label></li>').format(
+                field.name, value, box_id, Markup(" checked") if checked else "", box_id, label))
+        if not choices:
+            parts.append(Markup('<li><input type="checkbox" id="{}" disabled> <label for="{}">{}</label></li>')
+                         .format(field.id, field.id, _t("Nothing to choose from yet.")))
+        parts.append(Markup("</ul>"))
+        return Markup("").join(parts)
+
+
 class RecordCheckboxes(SelectMultipleField):
     """Check boxes of the active rows of a model (units, council members);
     ``data`` is the list of chosen records. Works without JavaScript."""
 
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
+    widget = CheckboxList()
 
     def __init__(self, label=None, validators=None, model=None, condition=None, **kwargs):
         super().__init__(label, validators, coerce=str, **kwargs)
