@@ -2,7 +2,7 @@
 ``views`` modules are imported here; the views register themselves."""
 import importlib
 
-DOMAINS = ["reference", "protocol", "office", "agenda", "phone", "meetings", "citizens", "signing"]
+DOMAINS = ["reference", "protocol", "office", "agenda", "phone", "meetings", "citizens", "signing", "mayor"]
 
 
 def load_all():

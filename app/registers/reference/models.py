@@ -3,6 +3,7 @@ from flask_babel import gettext as _t  # validation messages: English source, Tu
 from flask_babel import lazy_gettext as _l
 from flask_appbuilder import Model
 from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import relationship
 
 from app.core.declare import computed, field
@@ -30,6 +31,9 @@ class Contact(Register, Model):
     email = Column(String(120), info=field(_l("E-mail"), search=True, personal=True))
     address = Column(Text, info=field(_l("Address"), personal=True))
     notes = Column(Text, info=field(_l("Notes"), personal=True))
+    council_member = Column(Boolean, nullable=False, default=False, server_default=sa_false(),
+                            info=field(_l("Council member"), filter=True,
+                                       help=_l("A member of the municipal council (Meclis Üyeleri Bilgilendirme)")))
 
     __table_args__ = (trigram_index("contact"), turkish_sort_index("contact", "name"))
 

@@ -1,0 +1,352 @@
+"""Screens of the mayor's orders (with their per-unit follow-up, the overdue
+list, the PDF and the Müdür's home section), the documents put to the mayor
+for signature (what waited longest first) and the council briefings."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from flask import request
+from flask_appbuilder.models.filters import BaseFilter
+from flask_appbuilder.models.sqla.filters import FilterEqual
+from flask_babel import gettext as _t
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
+from sqlalchemy import case, func
+from wtforms import SelectMultipleField
+from wtforms.widgets import html_params
+
+from app.core import turkish
+from app.core.documents import doc_context
+from app.core.register import RegisterInterface, RegisterListFilter, RegisterView, register
+from app.extensions import db
+from app.home import home_section
+from app.notify.reminders import daily_job
+from app.registers.mayor.models import (
+    DONE, FOLLOW_UP_STATUSES, PENDING_SIGNATURE, WAITING, CouncilBriefing, MayorOrder, OrderFollowUp,
+    Submission,
+)
+
+TEMPLATES = str(Path(__file__).resolve().parent / "templates")
+ACTIVE = [["active", FilterEqual, True], ["archived", FilterEqual, False]]
+DIRECTORS = {"Müdür", "Admin"}
+
+
+# -- a multiple choice of records as check boxes -----------------------------------
+
+
+class CheckboxList:
+    """Check boxes in a list; the first box carries the field's own id, so the
+    form's ``<label for=field.id>`` names a form control (valid HTML)."""
+
+    def __call__(self, field, **kwargs):
+        kwargs.pop("id", None)
+        kwargs.pop("class_", None)
+        kwargs.pop("class", None)
+        kwargs.pop("required", None)
+        parts = [Markup('<ul class="list-unstyled ozk-checkboxes" id="{}-list" {}>').format(
+            field.id, Markup(html_params(**kwargs)))]
+        choices = list(field.iter_choices())
+        for i, (value, label, checked, _attrs) in enumerate(choices):
+            box_id = field.id if i == 0 else f"{field.id}-{i}"
+            parts.append(Markup('<li><input type="checkbox" name="{}" value="{}" id="{}"{}> '
+                                '<label for="{}">{}</label></li>').format(
+                field.name, value, box_id, Markup(" checked") if checked else "", box_id, label))
+        if not choices:
+            parts.append(Markup('<li><input type="checkbox" id="{}" disabled> <label for="{}">{}</label></li>')
+                         .format(field.id, field.id, _t("Nothing to choose from yet.")))
+        parts.append(Markup("</ul>"))
+        return Markup("").join(parts)
+
+
+class RecordCheckboxes(SelectMultipleField):
+    """Check boxes of the active rows of a model (units, council members);
+    ``data`` is the list of chosen records. Works without JavaScript."""
+
+    widget = CheckboxList()
+
+    def __init__(self, label=None, validators=None, model=None, condition=None, **kwargs):
+        super().__init__(label, validators, coerce=str, **kwargs)
+        self.model, self.condition = model, condition
+
+    def _rows(self):
+        model = self.model
+        query = db.session.query(model).filter(model.archived.is_(False))
+        if self.condition is not None:
+            query = query.filter(self.condition(model))
+        return sorted(query.all(), key=lambda r: turkish.sort_key(str(r)))
+
+    def iter_choices(self):
+        chosen = {r.id for r in (self.data or [])}
+        rows = self._rows()
+        ids = {r.id for r in rows}
+        rows += [r for r in (self.data or []) if r.id not in ids]   # a chosen row since archived
+        for row in rows:
+            yield (str(row.id), str(row), row.id in chosen, {})
+
+    def process_data(self, value):
+        self.data = list(value or [])
+
+    def process_formdata(self, valuelist):
+        ids = []
+        for raw in valuelist:
+            try:
+                ids.append(int(raw))
+            except (TypeError, ValueError):
+                self.data = []
+                raise ValueError(_t("Choose from the list."))
+        rows = db.session.query(self.model).filter(self.model.id.in_(ids)).all() if ids else []
+        if len(rows) != len(set(ids)):
+            self.data = rows
+            raise ValueError(_t("Choose from the list."))
+        self.data = rows
+
+    def pre_validate(self, form):
+        pass
+
+    def populate_obj(self, obj, name):
+        setattr(obj, name, list(self.data or []))
+
+
+def _units_field(label, description=""):
+    from app.registers.reference.models import Unit
+
+    return RecordCheckboxes(label, model=Unit, condition=lambda m: m.active.is_(True), description=description)
+
+
+def _members_field():
+    from app.registers.reference.models import Contact
+
+    return RecordCheckboxes(_l("Members informed"), model=Contact,
+                            condition=lambda m: m.council_member.is_(True),
+                            description=_l("Contacts marked as council members in the directory"))
+
+
+# -- Başkanlık Talimatları ---------------------------------------------------------
+
+
+def overdue_condition(today=None):
+    """SQL: a unit's row still waiting after its due date (its own, else the order's)."""
+    today = today or dt.date.today()
+    due = func.coalesce(OrderFollowUp.due_date, MayorOrder.due_date)
+    return (OrderFollowUp.status == WAITING) & OrderFollowUp.archived.is_(False) \
+        & MayorOrder.archived.is_(False) & (due < today)
+
+
+class FollowUpFilter(BaseFilter):
+    """``?overdue=1``: rows past due and not answered; ``?unit=<id>``: one unit;
+    ``?status=bekliyor|yanitlandi|tamamlandi``."""
+
+    name = "follow-up"
+
+    def apply(self, query, value):
+        if not request:
+            return query
+        from app.core.guards import parse_pk
+
+        if request.args.get("overdue") == "1":
+            query = query.join(MayorOrder, OrderFollowUp.order_id == MayorOrder.id).filter(overdue_condition())
+        unit = parse_pk(request.args.get("unit") or "")
+        if unit is not None:
+            query = query.filter(OrderFollowUp.unit_id == unit)
+        status = request.args.get("status")
+        if status in FOLLOW_UP_STATUSES:
+            query = query.filter(OrderFollowUp.status == status)
+        return query
+
+
+class _Detail(RegisterView):
+    """Saved, the clerk goes back to the order's page."""
+
+    def _landing(self):
+        from flask import g, redirect, url_for
+
+        item = g.get("ozk_saved")
+        if item is not None and not request.args.get("_dialog") and getattr(item, "order_id", None):
+            g.pop("ozk_saved")
+            return redirect(url_for("MayorOrderView.show", pk=item.order_id))
+        return super()._landing()
+
+
+@register("mayor", _l("Order follow-up"), icon="fa-tasks")
+class OrderFollowUpView(_Detail):
+    """Every unit's row of every order; ``?overdue=1`` is the overdue list (by unit with ``unit=``)."""
+
+    datamodel = RegisterInterface(OrderFollowUp)
+    template_folder = TEMPLATES
+    list_template = "mayor/follow_up_list.html"
+    list_title = _l("Mayor's orders: follow-up by unit")
+    show_title = add_title = edit_title = _l("Order follow-up")
+    base_order = ("due_date", "asc")
+    base_filters = [["id", RegisterListFilter, None], ["id", FollowUpFilter, None]]
+    add_form_query_rel_fields = {"unit": ACTIVE}
+    edit_form_query_rel_fields = {"unit": ACTIVE}
+
+    def list_context(self):
+        from app.core.guards import parse_pk
+        from app.registers.reference.models import Unit
+
+        unit = parse_pk(request.args.get("unit") or "")
+        return {"overdue_only": request.args.get("overdue") == "1",
+                "unit_name": str(db.session.get(Unit, unit) or "") if unit else ""}
+
+    def render_template(self, template, **kwargs):
+        if template == self.list_template:
+            kwargs.update(self.list_context())
+        return super().render_template(template, **kwargs)
+
+
+@register("mayor", _l("Mayor's orders"), icon="fa-bullhorn")
+class MayorOrderView(RegisterView):
+    datamodel = RegisterInterface(MayorOrder)
+    template_folder = TEMPLATES
+    related_views = [OrderFollowUpView]
+    pdf_template = "mayor/order.html"
+    list_title = _l("Mayor's orders and circulars")
+    show_title = add_title = edit_title = _l("Mayor's order")
+    base_order = ("date", "desc")
+    add_form_extra_fields = {"units": _units_field(_l("Units"), _l("The units the order goes to: "
+                                                                    "one follow-up row each"))}
+    edit_form_extra_fields = {"units": _units_field(_l("Add units"), _l("Units to add to the order; "
+                                                                        "a unit's row is removed by archiving it"))}
+
+    def _init_forms(self):
+        for attr in ("add_columns", "edit_columns"):
+            columns = list(getattr(self, attr) or [])
+            if columns and "units" not in columns:
+                at = columns.index("text") + 1 if "text" in columns else len(columns)
+                columns.insert(at, "units")
+                setattr(self, attr, columns)
+        super()._init_forms()
+
+    def _get_edit_widget(self, form, exclude_cols=None, widgets=None):
+        if request.method == "GET" and "units" in form._fields:
+            form.units.data = []     # "add units": none ticked, the order's own are in its rows
+        return super()._get_edit_widget(form, exclude_cols=exclude_cols, widgets=widgets)
+
+    def _add_units(self, item):
+        chosen = getattr(item, "units", None) or []
+        have = {f.unit_id for f in item.follow_ups}
+        for unit in chosen:
+            if unit.id not in have:
+                item.follow_ups.append(OrderFollowUp(unit=unit, status=WAITING))
+                have.add(unit.id)
+        item.__dict__.pop("units", None)
+
+    def pre_add(self, item):
+        super().pre_add(item)
+        self._add_units(item)
+
+    def pre_update(self, item):
+        super().pre_update(item)
+        self._add_units(item)
+
+    def pdf_context(self, item):
+        rows = item.open_follow_ups()
+        fields = [("Konu", item.subject), ("Tarih", turkish.format_day(item.date)),
+                  ("Son tarih", turkish.format_day(item.due_date) if item.due_date else ""),
+                  ("Talimatı veren", item.issued_by or ""),
+                  ("Gönderilen birimler", "\n".join(str(f.unit) for f in rows)),
+                  ("Talimat", item.text)]
+        ctx = doc_context(self, item, "BAŞKANLIK TALİMATI", fields, [], date=item.date)
+        ctx["extra"] = {
+            "order": item,
+            "follow_ups": [{"no": n, "unit": str(f.unit), "status": "Gecikti" if f.is_overdue else f.status_label,
+                            "overdue": f.is_overdue,
+                            "due": turkish.format_day(f.effective_due) if f.effective_due else "",
+                            "answered": turkish.format_day(f.answered_on) if f.answered_on else "",
+                            "answer": f.answer or ""}
+                           for n, f in enumerate(rows, start=1)],
+        }
+        return ctx
+
+
+def overdue_by_unit(today=None):
+    """[(unit_id, unit name, overdue rows, oldest due date)], most overdue first."""
+    from app.registers.reference.models import Unit
+
+    today = today or dt.date.today()
+    due = func.coalesce(OrderFollowUp.due_date, MayorOrder.due_date)
+    rows = (db.session.query(Unit.id, Unit.name, func.count(OrderFollowUp.id), func.min(due))
+            .join(OrderFollowUp, OrderFollowUp.unit_id == Unit.id)
+            .join(MayorOrder, OrderFollowUp.order_id == MayorOrder.id)
+            .filter(overdue_condition(today))
+            .group_by(Unit.id, Unit.name).all())
+    return sorted(rows, key=lambda r: (-r[2], r[3], r[1]))
+
+
+def is_director(user) -> bool:
+    return bool({r.name for r in getattr(user, "roles", [])} & DIRECTORS)
+
+
+@home_section(35)
+def overdue_orders(user, sm):
+    """The Müdür's "Geciken talimatlar": overdue unit rows of the mayor's orders, by unit."""
+    if not is_director(user) or not sm.has_access("can_list", "OrderFollowUpView"):
+        return None
+    units = overdue_by_unit()
+    if not units:
+        return None
+    return {"template": "mayor/home_overdue.html",
+            "units": [{"id": uid, "name": name, "count": count, "oldest": turkish.format_day(oldest)}
+                      for uid, name, count, oldest in units],
+            "total": sum(u[2] for u in units)}
+
+
+# -- Makam Onayına Sunulan Evrak ---------------------------------------------------
+
+
+class SubmissionInterface(RegisterInterface):
+    """The default order (``submitted_on`` ascending) is "waiting longest first":
+    open documents first, then by date submitted, oldest first."""
+
+    def apply_order_by(self, query, order_column, order_direction, aliases_mapping=None,
+                       bypass_many_to_many=False, add_pk=False):
+        if order_column == "submitted_on" and order_direction == "asc":
+            return query.order_by(case((Submission.result == PENDING_SIGNATURE, 0), else_=1),
+                                  Submission.submitted_on.asc(), Submission.id.asc())
+        return super().apply_order_by(query, order_column, order_direction, aliases_mapping,
+                                      bypass_many_to_many, add_pk)
+
+
+class OpenFilter(BaseFilter):
+    """``?open=1``: only documents still waiting for the signature."""
+
+    name = "open"
+
+    def apply(self, query, value):
+        if request and request.args.get("open") == "1":
+            query = query.filter(Submission.result == PENDING_SIGNATURE)
+        return query
+
+
+@register("mayor", _l("Documents for signature"), icon="fa-pencil-square-o")
+class SubmissionView(RegisterView):
+    datamodel = SubmissionInterface(Submission)
+    list_title = _l("Documents put to the mayor for signature")
+    show_title = add_title = edit_title = _l("Document for signature")
+    base_order = ("submitted_on", "asc")
+    base_filters = [["id", RegisterListFilter, None], ["id", OpenFilter, None]]
+    add_form_query_rel_fields = {"from_unit": ACTIVE}
+    edit_form_query_rel_fields = {"from_unit": ACTIVE}
+
+
+# -- Meclis Üyeleri Bilgilendirme --------------------------------------------------
+
+
+@register("mayor", _l("Council member briefings"), icon="fa-university", personal_data=True)
+class CouncilBriefingView(RegisterView):
+    datamodel = RegisterInterface(CouncilBriefing)
+    list_title = _l("Council member briefings")
+    show_title = add_title = edit_title = _l("Council member briefing")
+    base_order = ("date", "desc")
+    add_form_extra_fields = {"members": _members_field()}
+    edit_form_extra_fields = {"members": _members_field()}
+
+
+@daily_job
+def order_reminders(session, today):
+    """`flask ozelkalem reminders`: one e-mail per unit with its overdue orders, once a day."""
+    from app.registers.mayor.reminders import queue_overdue_reminders
+
+    return queue_overdue_reminders(today, commit=False).get("queued", 0)
