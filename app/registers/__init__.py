@@ -2,7 +2,7 @@
 ``views`` modules are imported here; the views register themselves."""
 import importlib
 
-DOMAINS = ["reference", "protocol", "office", "agenda", "phone", "meetings", "citizens"]
+DOMAINS = ["reference", "protocol", "office", "agenda", "phone", "meetings", "citizens", "correspondence"]
 
 
 def load_all():

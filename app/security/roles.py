@@ -67,6 +67,8 @@ OTHER_VIEWS = {
     # branch citizens: citizen requests' settings (KVKK notice, attempts, messages); Open311 API keys
     "CitizenSettingsView": {IT: ["index"], DIRECTOR: ["index"], ADMIN: ["index"]},
     "Open311KeyView": {IT: ["index", "issue", "revoke"], ADMIN: ["index", "issue", "revoke"]},
+    # branch letters: the letters' settings (sayı prefix, roles seeing secured letters, KEP, Bilgi için)
+    "LetterSettingsView": {IT: ["index"], DIRECTOR: ["index"], ADMIN: ["index"]},
 }
 
 # Admin is not listed here: it holds every permission of every view
