@@ -293,13 +293,13 @@ class Letter(Register, Approvable, Model):
         if self.kind == "internal":
             name = decider.get_full_name() if decider else (s.get("letters_director_name") or "")
             title = "Özel Kalem Müdürü" + (" V." if (self.decided_as or "").endswith("V.") else "")
-            return {"name": name, "title": title, "delegation": ""}
+            return {"name": signer_name(name), "title": title, "delegation": ""}
         mayor = (s.get("letters_mayor_name") or "").strip()
         if mayor and not decider:
-            return {"name": mayor, "title": "Belediye Başkanı", "delegation": ""}
+            return {"name": signer_name(mayor), "title": "Belediye Başkanı", "delegation": ""}
         name = decider.get_full_name() if decider else ""
         title = "Özel Kalem Müdürü" + (" V." if (self.decided_as or "").endswith("V.") else "")
-        return {"name": name, "title": title, "delegation": "Belediye Başkanı a."}
+        return {"name": signer_name(name), "title": title, "delegation": "Belediye Başkanı a."}
 
     def paraf_rows(self) -> list:
         """The initials block: preparer (created_by) and the deciding Müdür."""
@@ -316,6 +316,15 @@ class Letter(Register, Approvable, Model):
                          "date": f"{self.decided_at:%d.%m.%Y}" if self.decided_at else ""})
         return rows
 
+    def approval_problems(self) -> list:
+        if self.is_incoming:
+            return ["Gelen evrak onaya gönderilmez; cevabı giden evrak olarak yazılıp onaya sunulur."]
+        if not (self.body or "").strip():
+            return ["Yazının metni boş."]
+        if not self.muhatap():
+            return ["Yazının muhatabı (alıcı) belirtilmemiş."]
+        return []
+
     def on_approved(self):
         """An approved reply answers the incoming letters it cites."""
         for other in self.cited or []:
@@ -325,6 +334,16 @@ class Letter(Register, Approvable, Model):
 
     def __repr__(self):
         return f"{self.number or ''} {self.subject or ''}".strip()
+
+
+def signer_name(name: str) -> str:
+    """"İsmail Şahin" -> "İsmail ŞAHİN" (the surname in capitals, as the rules print it)."""
+    from app.core.pdf import tr_upper
+
+    parts = (name or "").split()
+    if len(parts) < 2:
+        return name or ""
+    return " ".join(parts[:-1] + [tr_upper(parts[-1])])
 
 
 def _initials(name: str) -> str:

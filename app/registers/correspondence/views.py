@@ -44,6 +44,12 @@ class VisibleLetters(BaseFilter):
         return visible(query, self.model)
 
 
+def ilgi_choices():
+    """Letters one may cite: not archived, visible to this user, newest first."""
+    query = db.session.query(Letter).filter(Letter.archived.is_(False))
+    return visible(query).order_by(Letter.letter_date.desc(), Letter.id.desc()).limit(1000).all()
+
+
 class LetterListFilter(RegisterListFilter):
     """The register's list filter plus ``?overdue=1`` (open incoming letters
     past their due date) and ``?open=1`` (incoming letters not yet answered)."""
@@ -78,8 +84,19 @@ class LetterView(RegisterView):
     show_title = add_title = edit_title = _l("Letter")
     base_order = ("letter_date", "desc")
     base_filters = [["id", LetterListFilter, None]]
-    add_form_query_rel_fields = {"cited": [["id", VisibleLetters, None]]}
-    edit_form_query_rel_fields = {"cited": [["id", VisibleLetters, None]]}
+
+    def _init_forms(self):
+        """İlgi: a multiple choice of the letters this user may see (the core
+        would make it a one-record picker)."""
+        from flask_appbuilder.fields import QuerySelectMultipleField
+        from flask_appbuilder.fieldwidgets import Select2ManyWidget
+
+        super()._init_forms()
+        for form_cls in (self.add_form, self.edit_form):
+            form_cls.cited = QuerySelectMultipleField(
+                _l("İlgi (letters)"), query_func=ilgi_choices, get_pk_func=lambda item: item.id,
+                widget=Select2ManyWidget(),
+                description=_l("Earlier letters of the register this one cites"))
 
     # -- secured letters: not found at all for the others ----------------------
     def _record_or_404(self, pk):
