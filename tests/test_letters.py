@@ -115,11 +115,15 @@ def test_sayi_sequence_restarts_each_year(app, clients, setup):
 
 def test_bad_input_gives_turkish_errors(app, clients, setup):
     resp = add_letter(clients["memur"], contact=str(setup["sender"]), file_plan_code="abc")
-    assert resp.status_code == 200 and "dosya planı" in text(resp).lower() or "010.06" in errors(resp)
+    assert resp.status_code == 200 and "Dosya planı kodunu 010.06 biçiminde girin." in text(resp)
     resp = add_letter(clients["memur"], contact=str(setup["sender"]), urgency="gunlu")
-    assert resp.status_code == 200
+    assert resp.status_code == 200 and "Günlü yazı için cevap tarihini girin." in text(resp)
     resp = add_letter(clients["memur"], direction="giden", addressee="VALİLİĞE")
-    assert resp.status_code == 200     # no text and no template
+    assert resp.status_code == 200 and "Yazının metnini yazın veya bir şablon seçin." in text(resp)
+    resp = add_letter(clients["memur"], subject="Gönderensiz")
+    assert resp.status_code == 200 and "Yazıyı gönderen kişi veya kurumu seçin." in text(resp)
+    resp = add_letter(clients["memur"], contact=str(setup["sender"]), cited=["999999"])
+    assert resp.status_code == 200 and "Seçilen ilgi yazılarından biri bulunamadı." in text(resp)
 
 
 # -- security levels ------------------------------------------------------------
@@ -155,6 +159,9 @@ def test_secured_letter_hidden_from_clerk(app, clients, secret):
     assert pk in [r["id"] for r in mudur.get("/letterview/lookup?q=zümrüt").get_json()["results"]]
     # the ilgi choices of the add form do not offer it
     assert "Zümrütgizli" not in text(memur.get("/letterview/add"))
+    # it cannot be cited by posting its id
+    resp = add_letter(memur, direction="giden", addressee="VALİLİĞE", body="x", cited=[str(pk)])
+    assert resp.status_code == 200 and "Seçilen ilgi yazılarından biri bulunamadı." in text(resp)
     # the reply pre-fill refuses it
     assert "Zümrütgizli" not in text(memur.get(f"/letterview/add?reply_to={pk}"))
     # the auditor is not in the settings' roles either

@@ -25,7 +25,7 @@ from app.core.register import Register, trigram_index
 try:  # the ordered signature chain (app/core/signing.py, being written on another branch)
     from app.core.signing import PREPARER, Step
 except ImportError:  # pragma: no cover - until the core module lands
-    Step = namedtuple("Step", "kind role")
+    Step = namedtuple("Step", "kind role title", defaults=(None, ""))
     PREPARER = "preparer"
 
 INCOMING, OUTGOING = "gelen", "giden"

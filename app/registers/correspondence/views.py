@@ -91,9 +91,17 @@ class LetterView(RegisterView):
         from flask_appbuilder.fields import QuerySelectMultipleField
         from flask_appbuilder.fieldwidgets import Select2ManyWidget
 
+        from wtforms.validators import ValidationError
+
+        class IlgiField(QuerySelectMultipleField):
+            def pre_validate(self, form):
+                self._get_data()
+                if self._invalid_formdata:
+                    raise ValidationError("Seçilen ilgi yazılarından biri bulunamadı.")
+
         super()._init_forms()
         for form_cls in (self.add_form, self.edit_form):
-            form_cls.cited = QuerySelectMultipleField(
+            form_cls.cited = IlgiField(
                 _l("İlgi (letters)"), query_func=ilgi_choices, get_pk_func=lambda item: item.id,
                 widget=Select2ManyWidget(),
                 description=_l("Earlier letters of the register this one cites"))
