@@ -362,3 +362,18 @@ def test_demo_letters_loaded(app):
 
         assert demo.load() == 0       # idempotent
         db.session.remove()
+
+
+def test_clerk_edit_keeps_an_ilgi_they_cannot_see(app, clients, setup, secret):
+    resp = add_letter(clients["mudur"], direction="giden", addressee="TEST VALİLİĞİNE", subject="Gizliye cevap",
+                      body="Metin.", cited=[str(secret["id"])])
+    assert resp.status_code == 302, errors(resp)
+    reply = last_letter(app)
+    page = text(clients["memur"].get(f"/letterview/show/{reply['id']}"))
+    assert "Zümrütgizli" not in page and secret["number"] not in page
+    resp = clients["memur"].post(f"/letterview/edit/{reply['id']}", data={
+        "direction": "giden", "letter_date": TODAY.isoformat(), "kind": "external", "file_plan_code": "010.06",
+        "subject": "Gizliye cevap (düzeltildi)", "security": "normal", "urgency": "normal",
+        "addressee": "TEST VALİLİĞİNE", "body": "Metin.", "record_version": str(reply["version"])})
+    assert resp.status_code == 302, errors(resp)
+    assert get(app, reply["id"])["cited"] == [secret["id"]]

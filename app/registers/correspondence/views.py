@@ -84,6 +84,10 @@ class LetterView(RegisterView):
     show_title = add_title = edit_title = _l("Letter")
     base_order = ("letter_date", "desc")
     base_filters = [["id", LetterListFilter, None]]
+    formatters_columns = {
+        "cited": lambda value: ", ".join(str(x) for x in (value or []) if not x.hidden_for()),
+        "answered_by": lambda value: "" if value is None or value.hidden_for() else str(value),
+    }
 
     def _init_forms(self):
         """İlgi: a multiple choice of the letters this user may see (the core
@@ -181,6 +185,12 @@ class LetterView(RegisterView):
 
     def pre_update(self, item):
         super().pre_update(item)
+        # an ilgi this user cannot see was not on the form: keep it
+        from sqlalchemy import inspect
+
+        for other in inspect(item).attrs.cited.history.deleted or ():
+            if other.hidden_for() and other not in item.cited:
+                item.cited.append(other)
         self._fill(item)
 
     # -- the record page -----------------------------------------------------------
