@@ -350,6 +350,17 @@ def test_permissions(app, clients, secret):
     resp = clients["mudur"].post("/letter-settings/", data={
         "letters_prefix": "e1", "letters_secure_roles": "Müdür", "letters_answer_days": "10"})
     assert resp.status_code == 200 and "büyük harf" in text(resp)
+    resp = clients["mudur"].post("/letter-settings/", data={
+        "letters_prefix": "E", "letters_secure_roles": "Müdür, Admin", "letters_answer_days": "12",
+        "letters_kep": "ornekbelediye@hs01.kep.tr", "letters_info_contact": "Ayşe YILMAZ, Memur, 0224 000 00 00"})
+    assert resp.status_code == 302
+    with app.app_context():
+        from app.registers.correspondence.models import settings
+
+        assert settings()["letters_answer_days"] == "12"
+        save_settings({"letters_answer_days": "10"})
+        db.session.commit()
+        db.session.remove()
 
 
 def test_demo_letters_loaded(app):

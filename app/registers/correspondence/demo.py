@@ -52,6 +52,12 @@ def load():
     if db.session.query(Letter).first() is not None:
         return 0
     created = 0
+    from app.settings.models import get_settings, save_settings
+
+    current = get_settings()
+    demo_settings = {"letters_kep": "ornekbelediye@hs01.kep.tr",
+                     "letters_info_contact": "Ayşe YILMAZ, Memur, 0224 000 00 00"}
+    save_settings({k: v for k, v in demo_settings.items() if not current.get(k)})
     if db.session.query(LetterTemplate).first() is None:
         for name, subject, body in TEMPLATES:
             db.session.add(LetterTemplate(name=name, subject=subject, body=body))
