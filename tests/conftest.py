@@ -126,7 +126,7 @@ def login(app):
 
 @pytest.fixture(scope="session")
 def clients(login):
-    return {u: login(u) for u in ("admin", "memur", "mudur", "bilgiislem", "denetci")}
+    return {u: login(u) for u in ("admin", "memur", "mudur", "bilgiislem", "denetci", "baskan")}
 
 
 def flashes(html: bytes) -> str:

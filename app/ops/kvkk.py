@@ -45,8 +45,10 @@ class KvkkError(click.ClickException):
 def _settings():
     from app.settings.models import get_settings
 
+    from app.settings.models import forget_settings
+
     if has_app_context():
-        g.pop("_ozk_settings", None)   # always the current values
+        forget_settings()              # always the current values
     return get_settings()
 
 

@@ -2,7 +2,8 @@
 ``views`` modules are imported here; the views register themselves."""
 import importlib
 
-DOMAINS = ["reference", "protocol", "office", "agenda", "phone", "meetings", "citizens", "signing", "mayor"]
+DOMAINS = ["reference", "protocol", "office", "agenda", "phone", "meetings", "citizens", "signing", "mayor",
+           "correspondence"]
 
 
 def load_all():

@@ -77,6 +77,8 @@ OTHER_VIEWS = {
     # work assignment (G m6): the Müdür assigns; everybody sees and closes their own work ("İşlerim")
     "AssignmentView": {DIRECTOR: ["mine", "assign", "done"], CLERK: ["mine", "done"], IT: ["mine", "done"],
                        AUDITOR: ["mine", "done"], ADMIN: ["mine", "assign", "done"]},
+    # branch letters: the letters' settings (sayı prefix, roles seeing secured letters, KEP, Bilgi için)
+    "LetterSettingsView": {IT: ["index"], DIRECTOR: ["index"], ADMIN: ["index"]},
 }
 
 # branch signing: the Başkan and Başkan Yardımcısı open "İmzamı bekleyenler" (the approvals
@@ -100,10 +102,10 @@ SECURITY_MENUS = ["Security", "List Users", "List Roles", "Base Permissions", "V
 
 # Per-register exceptions to the personal/other rule: the mayor and his deputy
 # read their own program (the agenda names people, so it is a personal-data register).
-REGISTER_GRANTS = {
-    PRESIDENT: {"AgendaEntryView": {"list", "show", "pdf"}},
-    DEPUTY_PRESIDENT: {"AgendaEntryView": {"list", "show", "pdf"}},
-}
+# They also read and sign the letters (paraf/imza on the signature chain).
+_SIGNER_GRANTS = {"AgendaEntryView": {"list", "show", "pdf"},
+                  "LetterView": {"list", "show", "pdf", "approve", "attachments"}}
+REGISTER_GRANTS = {PRESIDENT: _SIGNER_GRANTS, DEPUTY_PRESIDENT: _SIGNER_GRANTS}
 
 
 def register_actions(role: str, personal_data: bool, view_name: str | None = None) -> set[str]:

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from flask import g, has_app_context
 from flask_appbuilder import Model
-from sqlalchemy import Column, String, Text
+from sqlalchemy import Column, String, Text, event
+from sqlalchemy.orm import Session
 
 from app.extensions import db
 
@@ -28,16 +29,43 @@ class Setting(Model):
     value = Column(Text, nullable=False, default="")
 
 
+# Settings change rarely and are read on most pages: this process keeps them for
+# SETTINGS_SECONDS, forgets them at once when it writes a Setting row, and another
+# worker sees a change at most SETTINGS_SECONDS later.
+SETTINGS_SECONDS = 10
+_PROCESS: dict = {}
+
+
+def forget_settings():
+    _PROCESS.clear()
+    if has_app_context():
+        g.pop("_ozk_settings", None)
+
+
 def get_settings() -> dict:
-    """All settings, read once per request."""
+    """All settings, read once per request (and at most every few seconds per process)."""
+    import time
+
     cached = getattr(g, "_ozk_settings", None) if has_app_context() else None
     if cached is not None:
         return cached
-    values = dict(DEFAULTS)
-    values.update({row.key: row.value for row in db.session.query(Setting)})
+    hit = _PROCESS.get(db.engine.url) if has_app_context() else None
+    if hit is not None and hit[0] > time.monotonic():
+        values = dict(hit[1])
+    else:
+        values = dict(DEFAULTS)
+        values.update({row.key: row.value for row in db.session.query(Setting)})
+        if has_app_context():
+            _PROCESS[db.engine.url] = (time.monotonic() + SETTINGS_SECONDS, dict(values))
     if has_app_context():
         g._ozk_settings = values
     return values
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_on_write(session, flush_context):
+    if any(isinstance(obj, Setting) for obj in list(session.new) + list(session.dirty) + list(session.deleted)):
+        _PROCESS.clear()
 
 
 def save_settings(values: dict):
