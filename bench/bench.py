@@ -207,6 +207,15 @@ class Loader:
     def load(self, table, columns, rows_iter):
         n = 0
         if self.pg:
+            # the stored Turkish sort keys (app/core/sortkeys.py): SQLite's Core
+            # insert gets them from the column default, COPY needs them spelled out
+            from app.core import sortkeys, turkish
+
+            pairs = [(columns.index(src), dst) for src, dst in sortkeys.sort_columns(table) if src in columns]
+            if pairs:
+                columns = list(columns) + [dst for _, dst in pairs]
+                rows_iter = (tuple(row) + tuple(turkish.sort_text(row[i]) for i, _ in pairs)
+                             for row in rows_iter)
             raw = self.engine.raw_connection()
             try:
                 cur = raw.cursor()
