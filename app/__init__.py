@@ -73,6 +73,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.wsgi_app = ProxyFixFromConfig(app, app.wsgi_app)
 
     cli.init_app(app)
+    from app.core.pdf import start_warm_up
+
+    start_warm_up(app)   # fonts and xhtml2pdf loaded before the first PDF is asked for
     formatting.init_app(app)
     errors.init_app(app)
     _security_headers(app)

@@ -206,11 +206,16 @@ class Loader:
 
     def load(self, table, columns, rows_iter):
         n = 0
+        from app.core import sortkeys, turkish
+
+        if "search_ascii" in table.c and "search_ascii" not in columns and "search_key" in columns:
+            # the ASCII key (Register's before_insert hook, bypassed by bulk loads)
+            at = columns.index("search_key")
+            columns = list(columns) + ["search_ascii"]
+            rows_iter = (tuple(row) + (turkish.ascii_fold(row[at]),) for row in rows_iter)
         if self.pg:
             # the stored Turkish sort keys (app/core/sortkeys.py): SQLite's Core
             # insert gets them from the column default, COPY needs them spelled out
-            from app.core import sortkeys, turkish
-
             pairs = [(columns.index(src), dst) for src, dst in sortkeys.sort_columns(table) if src in columns]
             if pairs:
                 columns = list(columns) + [dst for _, dst in pairs]

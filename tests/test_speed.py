@@ -61,7 +61,7 @@ def test_every_ordered_text_column_has_its_key_and_index(app):
 def _contact(name, **kw):
     from app.registers.reference.models import Contact
 
-    return Contact(kind="person", name=name, **kw)
+    return Contact(kind="kisi", name=name, **kw)
 
 
 def test_key_written_on_insert_and_update_and_never_audited(app, ctx):
@@ -82,7 +82,7 @@ def test_key_written_on_insert_and_update_and_never_audited(app, ctx):
     assert db.session.execute(text("SELECT name_sort FROM contact WHERE id = :i"),
                               {"i": record.id}).scalar() == sort_text(f"İlkay Şen {tag}")
     # a Core insert (bulk loads) gets the key from the column default
-    db.session.execute(Contact.__table__.insert(), [{"kind": "person", "name": f"Ömer {tag}", "search_key": "",
+    db.session.execute(Contact.__table__.insert(), [{"kind": "kisi", "name": f"Ömer {tag}", "search_key": "",
                                                      "search_ascii": "", "archived": False, "version": 1}])
     db.session.commit()
     assert db.session.execute(text("SELECT name_sort FROM contact WHERE name = :n"),
@@ -265,3 +265,28 @@ def test_migration_adds_and_fills_the_keys(tmp_path):
         cols = {r[1] for r in conn.exec_driver_sql("PRAGMA table_info(unit)")}
         assert "name_sort" not in cols and "head_sort" not in cols
     engine.dispose()
+
+
+def test_search_without_the_fts_index_falls_back_to_like(app, ctx):
+    """A SQLite build without FTS5/trigram (or a database without the table)
+    searches with LIKE: same results."""
+    from app.core import ftsearch
+    from app.extensions import db
+    from app.registers.reference.models import Contact
+
+    tag = uuid.uuid4().hex[:6]
+    db.session.add(_contact(f"Işıkçı Gökhan {tag}"))
+    db.session.commit()
+    expected = _search_ids(Contact, f"ışık {tag}")
+    assert len(expected) == 1
+    key = id(db.engine)
+    saved = ftsearch._PRESENT.get(key)
+    ftsearch._PRESENT[key] = set()
+    try:
+        assert ftsearch.match_clause(db.session, Contact, "search_key", "ışık") is None
+        assert _search_ids(Contact, f"ışık {tag}") == expected
+    finally:
+        if saved is None:
+            ftsearch._PRESENT.pop(key, None)
+        else:
+            ftsearch._PRESENT[key] = saved
