@@ -77,6 +77,9 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     start_warm_up(app)   # fonts and xhtml2pdf loaded before the first PDF is asked for
     formatting.init_app(app)
+    from app.core import rendering
+
+    rendering.init_app(app)   # one catalog lookup per request for the templates' _()
     errors.init_app(app)
     _security_headers(app)
     return app

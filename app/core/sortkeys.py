@@ -34,6 +34,8 @@ def _wants_key(column) -> bool:
 
 def _default_for(source):
     def default(context):
+        if context is None:          # asked outside an INSERT (a generic form's default)
+            return None
         return turkish.sort_text(context.get_current_parameters().get(source))
     return default
 
