@@ -189,6 +189,11 @@ def _ascii_trigram_index(column, table):
               postgresql_ops={column.name: "gin_trgm_ops"})
 
 
+# the letters of a query typed without Turkish letters that may stand for ç ğ ı ö ş ü
+# (``ı`` too: an upper-case ``I`` folds to it, and the ASCII key has ``i`` for it)
+_ASCII_AMBIGUOUS = frozenset("cgiosuı")
+
+
 def search_filter(query, model, text):
     """The quick search: every word must occur in the record's key. A query
     without Turkish letters is matched against the ASCII key (``isik`` finds
@@ -209,7 +214,9 @@ def search_filter(query, model, text):
         return indexed if indexed is not None else \
             getattr(model, column_name).contains(word, autoescape=True)
 
-    if turkish.has_turkish_letters(text):
+    if turkish.has_turkish_letters(text) or not any(ch in _ASCII_AMBIGUOUS for word in words for ch in word):
+        # typed in Turkish, or with none of c g i o s u (``ay``, ``mehmet``): the ASCII
+        # match is then the exact match, so no "exact first" sort of every hit
         for word in words:
             query = query.filter(contains("search_key", word))
         return query
