@@ -226,6 +226,7 @@ class Loader:
             raw = self.engine.raw_connection()
             try:
                 cur = raw.cursor()
+                cur.execute("SET statement_timeout = 0")   # the app's per-statement limit is not for a bulk load
                 cols = ", ".join(columns)
                 with cur.copy(f"COPY {table.name} ({cols}) FROM STDIN") as copy:
                     for row in rows_iter:
@@ -257,6 +258,7 @@ class Loader:
         with self.engine.begin() as conn:
             if self.pg:
                 conn.exec_driver_sql("SET maintenance_work_mem = '1GB'")
+                conn.exec_driver_sql("SET statement_timeout = 0")
             for index in table.indexes:
                 index.create(conn)
 
