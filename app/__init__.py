@@ -73,7 +73,13 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.wsgi_app = ProxyFixFromConfig(app, app.wsgi_app)
 
     cli.init_app(app)
+    from app.core.pdf import start_warm_up
+
+    start_warm_up(app)   # fonts and xhtml2pdf loaded before the first PDF is asked for
     formatting.init_app(app)
+    from app.core import rendering
+
+    rendering.init_app(app)   # one catalog lookup per request for the templates' _()
     errors.init_app(app)
     _security_headers(app)
     return app

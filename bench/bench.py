@@ -55,7 +55,9 @@ NONE_TERM = "ilıcak"         # no hits ("Ilıcak" folds to "ılıcak"): worst c
 T_RATIO = 0.4        # list/search/show ≤ 0.4 × plain FAB (p50)
 T_QUERIES = 5        # list/search/show ≤ 5 SQL queries per request
 T_SEARCH_1M = 50.0   # PostgreSQL search over 1M rows, p95 ms
-T_PDF = 60.0         # duty slip PDF p50 ms
+T_PDF = 40.0         # duty slip PDF p50 ms (issue 19; was 60)
+T_LEAN = 0.7         # issue 19: list/sorted/search/show ≤ 0.7 × FAB with the same search columns (p50)
+T_SQLITE_LIST = 15.0  # issue 19: SQLite list page at 100k, p50 ms
 T_STARTUP = 3.0      # seconds
 BUDGET = 60.0        # seconds per measured line before the sample count is reduced (min 3)
 
@@ -206,10 +208,25 @@ class Loader:
 
     def load(self, table, columns, rows_iter):
         n = 0
+        from app.core import sortkeys, turkish
+
+        if "search_ascii" in table.c and "search_ascii" not in columns and "search_key" in columns:
+            # the ASCII key (Register's before_insert hook, bypassed by bulk loads)
+            at = columns.index("search_key")
+            columns = list(columns) + ["search_ascii"]
+            rows_iter = (tuple(row) + (turkish.ascii_fold(row[at]),) for row in rows_iter)
         if self.pg:
+            # the stored Turkish sort keys (app/core/sortkeys.py): SQLite's Core
+            # insert gets them from the column default, COPY needs them spelled out
+            pairs = [(columns.index(src), dst) for src, dst in sortkeys.sort_columns(table) if src in columns]
+            if pairs:
+                columns = list(columns) + [dst for _, dst in pairs]
+                rows_iter = (tuple(row) + tuple(turkish.sort_text(row[i]) for i, _ in pairs)
+                             for row in rows_iter)
             raw = self.engine.raw_connection()
             try:
                 cur = raw.cursor()
+                cur.execute("SET statement_timeout = 0")   # the app's per-statement limit is not for a bulk load
                 cols = ", ".join(columns)
                 with cur.copy(f"COPY {table.name} ({cols}) FROM STDIN") as copy:
                     for row in rows_iter:
@@ -241,6 +258,7 @@ class Loader:
         with self.engine.begin() as conn:
             if self.pg:
                 conn.exec_driver_sql("SET maintenance_work_mem = '1GB'")
+                conn.exec_driver_sql("SET statement_timeout = 0")
             for index in table.indexes:
                 index.create(conn)
 
@@ -927,15 +945,22 @@ def evaluate(run_):
                                "value": "baseline not run at this size (see README)", "pass": None})
             if "lean_ratio_p50" in line:
                 checks.append({"line": line["label"],
-                               "target": f"(informative) ≤ {T_RATIO}× FAB with our search_columns (p50)",
+                               "target": f"≤ {T_LEAN}× FAB with our search_columns (p50, issue 19)",
                                "value": f"{line['lean_ratio_p50']:.2f}×",
-                               "pass": line["lean_ratio_p50"] <= T_RATIO})
+                               "pass": line["lean_ratio_p50"] <= T_LEAN})
+            if key in ("list", "sorted") and run_["db"] == "sqlite" and run_["rows"] >= 100_000:
+                checks.append({"line": line["label"], "target": f"SQLite p50 ≤ {T_SQLITE_LIST:.0f} ms (issue 19)",
+                               "value": f"{ours['p50_ms']:.1f} ms", "pass": ours["p50_ms"] <= T_SQLITE_LIST})
             ok_q = ours["queries_max"] <= T_QUERIES
             checks.append({"line": line["label"], "target": f"≤ {T_QUERIES} SQL queries",
                            "value": f"{ours['queries_max']}", "pass": ok_q})
         if key == "pdf":
             checks.append({"line": line["label"], "target": f"p50 ≤ {T_PDF:.0f} ms",
                            "value": f"{ours['p50_ms']:.1f} ms", "pass": ours["p50_ms"] <= T_PDF})
+        if key in ("search_common", "search_short") and run_["db"] == "postgresql" \
+                and run_["rows"] >= 1_000_000:
+            checks.append({"line": line["label"], "target": f"p95 ≤ {T_SEARCH_1M:.0f} ms (issue 19)",
+                           "value": f"{ours['p95_ms']:.1f} ms", "pass": ours["p95_ms"] <= T_SEARCH_1M})
         if key == "search" and run_["db"] == "postgresql" and run_["rows"] >= 1_000_000:
             checks.append({"line": "PG search 1M: HTTP request", "target": f"p95 ≤ {T_SEARCH_1M:.0f} ms",
                            "value": f"{ours['p95_ms']:.1f} ms", "pass": ours["p95_ms"] <= T_SEARCH_1M})

@@ -158,6 +158,15 @@ def record(register, record_id, action, summary=None, changes=None, commit=True)
 SKIP_FIELDS = {"version", "search_key", "search_ascii", "updated_at", "updated_by_id", "created_at", "created_by_id"}
 
 
+def _skipped(attr) -> bool:
+    # derived keys are not audited: ``search_key`` & co., and the stored Turkish
+    # sort keys (``name_sort``: a copy of the name, personal data)
+    if attr.key in SKIP_FIELDS:
+        return True
+    columns = getattr(attr, "columns", None) or ()
+    return bool(columns and (getattr(columns[0], "info", None) or {}).get("ozk_sort_of"))
+
+
 from app.core.personal import PERSONAL_MARK  # noqa: E402  (one mark everywhere)
 
 
@@ -177,7 +186,7 @@ def _column_values(obj):
     return {
         attr.key: _value(obj, attr.key, getattr(obj, attr.key))
         for attr in mapper.column_attrs
-        if attr.key not in SKIP_FIELDS
+        if not _skipped(attr)
     }
 
 
@@ -185,7 +194,7 @@ def _changed_values(obj):
     state = inspect(obj)
     changes = {}
     for attr in state.mapper.column_attrs:
-        if attr.key in SKIP_FIELDS:
+        if _skipped(attr):
             continue
         hist = state.attrs[attr.key].history
         if hist.has_changes():

@@ -33,6 +33,15 @@ def collation_for(dialect_name: str) -> str:
 
 
 def turkish_order(column, dialect_name: str):
+    """Turkish alphabetical order of a text column: on SQLite its stored,
+    indexed key when it has one (``name_sort``, app/core/sortkeys.py), else
+    the ``TURKISH`` collation; on PostgreSQL ``COLLATE "tr-x-icu"``."""
+    if dialect_name == "sqlite":
+        from app.core.sortkeys import order_attribute
+
+        stored = order_attribute(column)
+        if stored is not None:
+            return stored
     return column.collate(collation_for(dialect_name))
 
 

@@ -37,6 +37,7 @@ from wtforms import HiddenField
 
 from app.core import approval, assignviews, audit, signing, turkish
 from app.core.db import fold_sql, turkish_order
+from app.core import ftsearch, sortkeys  # noqa: F401  (stored Turkish sort keys, SQLite FTS5 search)
 from app.core.declare import (apply_view_defaults, derived, field, model_choices, model_masked_fields,
                               model_personal_fields, model_search_fields)
 from app.core.registry import (CATEGORIES, REGISTRY, RegisterEntry, add_registered_views,  # noqa: F401
@@ -196,6 +197,11 @@ def _ascii_trigram_index(column, table):
               postgresql_ops={column.name: "gin_trgm_ops"})
 
 
+# the letters of a query typed without Turkish letters that may stand for ç ğ ı ö ş ü
+# (``ı`` too: an upper-case ``I`` folds to it, and the ASCII key has ``i`` for it)
+_ASCII_AMBIGUOUS = frozenset("cgiosuı")
+
+
 def search_filter(query, model, text):
     """The quick search: every word must occur in the record's key. A query
     without Turkish letters is matched against the ASCII key (``isik`` finds
@@ -203,16 +209,28 @@ def search_filter(query, model, text):
     with Turkish letters is matched exactly (``ışık`` does not find ``isik``)."""
     from sqlalchemy import and_, case
 
+    from app.core.ftsearch import match_clause
+
     words = turkish.fold(text).split()[:6]
     if not words:
         return query
-    if turkish.has_turkish_letters(text):
+    session = getattr(query, "session", None) or db.session
+
+    def contains(column_name, word):
+        # SQLite: the FTS5 trigram index when it can answer (app/core/ftsearch.py)
+        indexed = match_clause(session, model, column_name, word)
+        return indexed if indexed is not None else \
+            getattr(model, column_name).contains(word, autoescape=True)
+
+    if turkish.has_turkish_letters(text) or not any(ch in _ASCII_AMBIGUOUS for word in words for ch in word):
+        # typed in Turkish, or with none of c g i o s u (``ay``, ``mehmet``): the ASCII
+        # match is then the exact match, so no "exact first" sort of every hit
         for word in words:
-            query = query.filter(model.search_key.contains(word, autoescape=True))
+            query = query.filter(contains("search_key", word))
         return query
     exact = []
     for word in words:
-        query = query.filter(model.search_ascii.contains(turkish.ascii_fold(word), autoescape=True))
+        query = query.filter(contains("search_ascii", turkish.ascii_fold(word)))
         exact.append(model.search_key.contains(word, autoescape=True))
     return query.order_by(case((and_(*exact), 0), else_=1))
 
@@ -406,6 +424,34 @@ def record_editable(item) -> bool:
                 or getattr(item, "state", None) == "pending")
 
 
+class CappedCount(int):
+    """A record count that stopped counting: the number of records known to
+    exist; shown as "1.000+" (Turkish thousands) in the list's header."""
+
+    capped = True
+
+    def __str__(self):
+        return f"{int(self):,}".replace(",", ".") + "+"
+
+    def __html__(self):
+        return str(self)
+
+
+def _count_limit() -> int:
+    """The count cap of this request: list pages only, never below the rows
+    up to two pages past the one asked for."""
+    from flask import current_app, has_request_context
+
+    if not has_request_context() or (request.endpoint or "").split(".")[-1] != "list":
+        return 0
+    cap = int(current_app.config.get("LIST_COUNT_CAP", 1000) or 0)
+    if cap <= 0:
+        return 0
+    pages = [v for v in get_page_args().values() if isinstance(v, int)] or [0]
+    sizes = [v for v in get_page_size_args().values() if isinstance(v, int)] or [100]
+    return max(cap, (max(pages) + 2) * max(sizes))
+
+
 class RegisterInterface(SQLAInterface):
     """FAB's SQLAlchemy interface with Turkish filters and ordering, choice
     filters, ``Time`` columns (equal / after / before) and ``eager``: nested
@@ -463,6 +509,19 @@ class RegisterInterface(SQLAInterface):
             result = super().edit(item, commit)
         g.ozk_saved = item
         return result
+
+    def query_count(self, query, filters=None, select_columns=None):
+        """The list's record count, capped on list pages: beyond
+        ``LIST_COUNT_CAP`` records (default 1000) the count stops counting and
+        the page says "1.000+" (a broad search over a million rows costs a
+        LIMIT, not an exact COUNT). The cap grows with the page asked for, so
+        the pager always offers the next pages."""
+        limit = _count_limit()
+        if not limit:
+            return super().query_count(query, filters, select_columns)
+        inner = self._apply_inner_all(query, filters, select_columns=select_columns, aliases_mapping={})
+        found = inner.order_by(None).limit(limit + 1).count()
+        return CappedCount(limit) if found > limit else found
 
     def apply_order_by(self, query, order_column, order_direction, aliases_mapping=None,
                        bypass_many_to_many=False, add_pk=False):

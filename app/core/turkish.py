@@ -47,6 +47,25 @@ def sort_key(text) -> tuple:
     return tuple(_RANK.get(ch, 1000 + ord(ch)) for ch in folded), str(text or "")
 
 
+# ``sort_key`` as a plain string whose binary order (SQLite's default, memcmp
+# of UTF-8 = code point order) is the key's order, so that it can be stored
+# and indexed: a letter of the alphabet is one character of rank 0x21…0x4E,
+# any other character is 0x4F followed by itself (after every letter, among
+# themselves by code point), then 0x01 and the original text (the tie-break).
+_SORT_CHAR = {ch: chr(0x21 + rank) for ch, rank in _RANK.items()}
+_SORT_OTHER = "\x4f"
+
+
+def sort_text(text):
+    """The stored Turkish sort key of ``text`` (None stays None): comparing two
+    of them as plain strings gives the order of ``sort_key``/``collate``."""
+    if text is None:
+        return None
+    text = str(text)
+    folded = text.replace("I", "ı").replace("İ", "i").lower()
+    return "".join(_SORT_CHAR.get(ch) or _SORT_OTHER + ch for ch in folded) + "\x01" + text
+
+
 def collate(a: str, b: str) -> int:
     """SQLite collation function (registered as ``TURKISH``)."""
     ka, kb = sort_key(a), sort_key(b)
