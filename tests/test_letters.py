@@ -213,6 +213,15 @@ def test_reply_prefilled_from_incoming_letter(app, clients, setup):
 
 def test_reply_answers_the_incoming_letter(app, clients, setup):
     inc = incoming(app, clients["memur"], setup, subject="Kermes alanı talebi")
+    # the Müdür gives the incoming letter to the clerk (İşlerim) with a due date
+    from app.core.assignment import Assignment
+    from tests.test_approval_integrity import user_id
+
+    due = (TODAY + dt.timedelta(days=3)).strftime("%d.%m.%Y")
+    resp = clients["mudur"].post(f"/islerim/ata/LetterView/{inc['id']}",
+                                 data={"user_id": str(user_id(app, "memur")), "due_date": due})
+    assert resp.status_code == 302
+    assert inc["number"] in text(clients["memur"].get("/islerim/"))
     resp = add_letter(clients["memur"], direction="giden", contact=str(setup["sender"]), subject="Kermes alanı talebi",
                       addressee="TEST VALİLİĞİNE", cited=[str(inc["id"])], body="Uygun görülmüştür.\n\nArz ederim.")
     assert resp.status_code == 302, errors(resp)
@@ -223,7 +232,12 @@ def test_reply_answers_the_incoming_letter(app, clients, setup):
     assert get(app, inc["id"])["answered_by_id"] is None
     approve(app, clients, reply["id"])
     assert get(app, inc["id"])["answered_by_id"] == reply["id"]
-    assert inc["number"] not in text(clients["memur"].get("/letterview/list/?open=1"))
+    assert f"/letterview/show/{inc['id']}\"" not in text(clients["memur"].get("/letterview/list/?open=1"))
+    # answered: the assignment is closed with it
+    with app.app_context():
+        row = db.session.query(Assignment).filter_by(register="letter", record_id=inc["id"]).one()
+        assert row.done_at is not None
+        db.session.remove()
 
 
 def test_overdue_incoming_highlighted(app, clients, setup):
