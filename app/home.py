@@ -56,7 +56,9 @@ class HomeView(IndexView):
         tasks = []
         from app.core import approval
 
-        is_approver = approval.approver_title(user) is not None
+        from app.core.inbox import approves_cached
+
+        is_approver = approves_cached(user)
         if is_approver and sm.has_access("can_index", "ApprovalInboxView"):
             from app.core.inbox import pending_count
 

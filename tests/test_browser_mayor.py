@@ -63,13 +63,14 @@ def test_clerk_records_an_order_to_two_units_and_the_director_sees_the_overdue_o
 
     # the Müdür: overdue orders by unit on the home page, the unit's list behind it
     login(page, "mudur")
-    section = page.locator("#ozk-home-orders")
+    section = page.locator("#ozk-tile-overdue")
     assert section.count() == 1
     mali_id = rows["Mali Hizmetler Müdürlüğü"][1]
     zabita_id = rows["Zabıta Müdürlüğü"][1]
-    assert page.locator(f"#ozk-order-unit-{mali_id}").count() == 1
+    link = section.locator(f'a.ozk-overdue-link[href="/orderfollowupview/list/?overdue=1&unit={mali_id}"]')
+    assert link.count() == 1
     shot(page, "mayor-home-director")
-    page.click(f"#ozk-order-unit-{mali_id} a")
+    link.click()
     page.wait_for_load_state("networkidle")
     assert "overdue=1" in page.url and f"unit={mali_id}" in page.url
     listing = page.content()

@@ -143,9 +143,11 @@ def test_overdue_list_per_unit(app, clients, units):
     assert "Talimat T3b zamanında" in text(clients["mudur"].get(
         "/orderfollowupview/list/?status=bekliyor&psize_OrderFollowUpView=100"))
     # the Müdür's home: overdue orders by unit, linked to the unit's overdue list
-    home = text(clients["mudur"].get("/"))
-    assert 'id="ozk-home-orders"' in home
-    assert f"/orderfollowupview/list/?overdue=1&unit={units['Kültür ve Sosyal İşler Müdürlüğü']}" in home
+    import html as htmlmod
+
+    home = htmlmod.unescape(text(clients["mudur"].get("/")))
+    tile = home.split('id="ozk-tile-overdue"')[1].split("</table>")[0]       # the Müdür's overdue-by-unit tile
+    assert f"/orderfollowupview/list/?overdue=1&unit={units['Kültür ve Sosyal İşler Müdürlüğü']}" in tile
     # counts on the home equal the filtered list
     from app.registers.mayor.views import overdue_by_unit
 
@@ -153,8 +155,13 @@ def test_overdue_list_per_unit(app, clients, units):
     kultur = units["Kültür ve Sosyal İşler Müdürlüğü"]
     listed = text(clients["mudur"].get(f"/orderfollowupview/list/?overdue=1&unit={kultur}&psize_OrderFollowUpView=100"))
     assert listed.count("ozk-overdue") >= counts[kultur]
-    # the clerk's home has no such section
-    assert 'id="ozk-home-orders"' not in text(clients["memur"].get("/"))
+    import re
+
+    shown = re.search(rf'/orderfollowupview/list/\?overdue=1&unit={kultur}" class="ozk-overdue-link">[^<]*: <strong>(\d+)</strong>',
+                      tile)
+    assert shown and int(shown.group(1)) == counts[kultur]
+    # the clerk's home has no such tile
+    assert 'id="ozk-tile-overdue"' not in text(clients["memur"].get("/"))
 
 
 def test_reminders_queued_once_per_unit_per_day(app, clients, units):

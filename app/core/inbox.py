@@ -73,6 +73,27 @@ _MENU_CACHE: dict = {}
 MENU_CACHE_SECONDS = 60
 
 
+def approves_cached(user):
+    """The Müdür, or the holder of his active proxy: what the home page asks
+    (remembered a minute per user, like the menu; deciding checks afresh)."""
+    import datetime as dt
+    import time
+
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if approval.is_director(user):
+        return True
+    key, now = (user.id, dt.date.today(), "approves"), time.monotonic()
+    hit = _MENU_CACHE.get(key)
+    if hit and now - hit[1] < MENU_CACHE_SECONDS:
+        return hit[0]
+    if len(_MENU_CACHE) > 1000:
+        _MENU_CACHE.clear()
+    value = approval.approver_title(user) is not None
+    _MENU_CACHE[key] = (value, now)
+    return value
+
+
 def may_decide_cached(user):
     """Whether the menu offers the inbox: the Müdür at once; anybody else by
     the proxy check, remembered for a minute per user (one query a minute, not

@@ -8,7 +8,7 @@ import os
 
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import Integer, func, select
 
 from app.core import approval
 from app.extensions import db
@@ -81,21 +81,29 @@ def overdue_by_unit(sm):
     from app.core.registry import REGISTRY
     from app.registers.reference.models import Unit
 
-    entries = [e for e in REGISTRY if e.model.overdue_condition() is not None
-               and getattr(e.model, "unit_column", None) and sm.has_access("can_list", e.name)]
+    entries = [e for e in REGISTRY if e.model.overdue_condition() is not None and sm.has_access("can_list", e.name)]
     if not entries:
         return []
     parts = []
     for i, entry in enumerate(entries):
         model = entry.model
-        unit = getattr(model, model.unit_column)
-        parts.append(select(literal(i).label("src"), unit.label("unit_id"), func.count().label("n"))
-                     .where(model.archived.is_(False), model.overdue_condition()).group_by(unit))
+        if getattr(model, "unit_column", None):
+            unit = getattr(model, model.unit_column)
+            parts.append(select(literal(i).label("src"), unit.label("unit_id"), func.count().label("n"))
+                         .where(model.archived.is_(False), model.overdue_condition()).group_by(unit))
+        else:   # the office's own work (letters to answer): counted under the office itself
+            parts.append(select(literal(i).label("src"), literal(None, Integer).label("unit_id"),
+                                func.count().label("n"))
+                         .where(model.archived.is_(False), model.overdue_condition()).having(func.count() > 0))
     counts = union_all(*parts).subquery()
     rows = db.session.execute(select(counts.c.src, counts.c.unit_id, counts.c.n, Unit.name)
                               .outerjoin(Unit, Unit.id == counts.c.unit_id)).all()
+    from app.settings.models import get_settings
+
+    office = get_settings().get("unit") or "Özel Kalem Müdürlüğü"
     units: dict = {}
     for src, unit_id, n, name in rows:
+        name = name if unit_id is not None else office
         entry = entries[src]
         args = {"overdue": 1} | ({"unit": unit_id} if unit_id is not None else {})
         units.setdefault((unit_id, name or "—"), []).append(
@@ -106,7 +114,9 @@ def overdue_by_unit(sm):
 
 @home_section(10)
 def director_tiles(user, sm):
-    if approval.approver_title(user) is None:
+    from app.core.inbox import approves_cached
+
+    if not approves_cached(user):
         return None
     count, rows = waiting_for_decision()
     tiles = {"template": "notify/home_director.html", "waiting": count,

@@ -227,6 +227,15 @@ class Letter(Register, Approvable, Model):
     def is_open(self):
         return self.is_incoming and self.answered_by_id is None and not self.archived
 
+    @classmethod
+    def overdue_condition(cls):
+        """Open incoming letters past their due date (``?overdue=1``, the Müdür's
+        tile); letters above "normal" only for the roles that see them."""
+        from sqlalchemy import and_
+
+        condition = and_(cls.direction == INCOMING, cls.answered_by_id.is_(None), cls.due_date < dt.date.today())
+        return condition if may_see_secured() else and_(condition, cls.security == NORMAL)
+
     @property
     def is_overdue(self):
         return bool(self.is_open and self.due_date and self.due_date < dt.date.today())

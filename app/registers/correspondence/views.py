@@ -298,8 +298,12 @@ def add_views(appbuilder):
 
 @home_section(45)
 def open_letters(user, sm):
-    """"Cevap bekleyen gelen evrak": open incoming letters, overdue first."""
-    if not sm.has_access("can_list", "LetterView"):
+    """"Cevap bekleyen gelen evrak": open incoming letters, overdue first, for
+    the people who answer them (the Müdür and the signers follow overdue letters
+    on the Müdür's tile and through İşlerim)."""
+    from app.core import approval, signing
+
+    if not sm.has_access("can_list", "LetterView") or approval.is_director(user) or signing.is_signer(user):
         return None
     query = visible(db.session.query(Letter).filter(
         Letter.archived.is_(False), Letter.direction == INCOMING, Letter.answered_by_id.is_(None)))

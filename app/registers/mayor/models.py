@@ -91,6 +91,20 @@ class OrderFollowUp(Register, Model):
     """One unit's row of an order: its answer, status and date."""
 
     __tablename__ = "mayor_order_unit"
+    unit_column = "unit_id"
+
+    @classmethod
+    def overdue_condition(cls):
+        """Still waiting after its due date (its own, else the order's), the
+        order not archived: the Müdür's overdue-by-unit tile and ``?overdue=1``."""
+        from sqlalchemy import and_, exists, func, select
+
+        # correlated on the row's order only (a list may have joined mayor_order already)
+        order_due = (select(MayorOrder.due_date).where(MayorOrder.id == cls.order_id)
+                     .correlate_except(MayorOrder).scalar_subquery())
+        live = (exists().where(MayorOrder.id == cls.order_id, MayorOrder.archived.is_(False))
+                .correlate_except(MayorOrder))
+        return and_(cls.status == WAITING, func.coalesce(cls.due_date, order_due) < dt.date.today(), live)
 
     order_id = Column(Integer, ForeignKey("mayor_order.id", ondelete="CASCADE"), nullable=False, index=True)
     order = relationship("MayorOrder", back_populates="follow_ups", lazy="joined",

@@ -20,7 +20,6 @@ from app.core import turkish
 from app.core.documents import doc_context
 from app.core.register import RegisterInterface, RegisterListFilter, RegisterView, register
 from app.extensions import db
-from app.home import home_section
 from app.notify.reminders import daily_job
 from app.registers.mayor.models import (
     DONE, FOLLOW_UP_STATUSES, PENDING_SIGNATURE, WAITING, CouncilBriefing, MayorOrder, OrderFollowUp,
@@ -279,8 +278,13 @@ def is_director(user) -> bool:
     return bool({r.name for r in getattr(user, "roles", [])} & DIRECTORS)
 
 
-@home_section(35)
 def overdue_orders(user, sm):
+    """(No longer on the home page: the Müdür's overdue-by-unit tile counts the
+    orders' unit rows through ``OrderFollowUp.overdue_condition``.)"""
+    return _overdue_orders(user, sm)
+
+
+def _overdue_orders(user, sm):
     """The Müdür's "Geciken talimatlar": overdue unit rows of the mayor's orders, by unit."""
     if not is_director(user) or not sm.has_access("can_list", "OrderFollowUpView"):
         return None
