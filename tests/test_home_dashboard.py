@@ -38,7 +38,7 @@ def test_overdue_by_unit_matches_the_lists_behind_it(app, clients):
         registers.add(url.split("/")[1])
         _page, shown = _list_count(mudur, url)
         assert shown == int(count), url
-    assert {"citizenrequestview", "actionitemview", "orderfollowupview", "letterview"} <= registers
+    assert {"citizenrequestview", "actionitemview", "orderfollowupview", "letterview", "phonecallview"} <= registers
     # the list's own ?overdue=1 agrees with the model's condition
     with app.app_context():
         from app.registers.citizens.models import CitizenRequest

@@ -106,10 +106,11 @@ def overdue_by_unit(sm):
         name = name if unit_id is not None else office
         entry = entries[src]
         args = {"overdue": 1} | ({"unit": unit_id} if unit_id is not None else {})
-        units.setdefault((unit_id, name or "—"), []).append(
+        # one row per unit name: the office's own work joins the office's unit row
+        units.setdefault(name or "—", []).append(
             {"register": entry.label, "count": n, "url": url_for(f"{entry.name}.list", **args)})
     return [{"unit": name, "rows": sorted(found, key=lambda r: str(r["register"]))}
-            for (unit_id, name), found in sorted(units.items(), key=lambda kv: turkish.sort_key(kv[0][1]))]
+            for name, found in sorted(units.items(), key=lambda kv: turkish.sort_key(kv[0]))]
 
 
 @home_section(10)

@@ -78,6 +78,14 @@ class PhoneCall(Register, Model):
     def callback_open(self) -> bool:
         return bool(self.callback_needed and self.callback_done_at is None and not self.archived)
 
+    @classmethod
+    def overdue_condition(cls):
+        """Call backs not made by their day (the list's ``?overdue=1``, the Müdür's tile)."""
+        from sqlalchemy import and_
+
+        return and_(cls.callback_needed.is_(True), cls.callback_done_at.is_(None),
+                    cls.callback_due < dt.date.today())
+
     @property
     def callback_overdue(self) -> bool:
         return self.callback_open and self.callback_due is not None and self.callback_due < dt.date.today()
