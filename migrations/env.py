@@ -45,10 +45,17 @@ target_db = current_app.extensions['migrate'].db
 # ... etc.
 
 
+FTS_TABLE = __import__("re").compile(r"_fts(_(data|idx|docsize|config|content))?$")
+
+
 def include_object(obj, name, type_, reflected, compare_to):
     # Expression indexes with a collation (``ix_<table>_name_tr``) are written
     # by hand in their migration; autogenerate cannot compare them faithfully.
     if type_ == "index" and name and name.endswith("_tr"):
+        return False
+    # SQLite's FTS5 quick-search tables (app/core/ftsearch.py) are built by their
+    # migration and kept by triggers; no model maps them.
+    if type_ == "table" and reflected and compare_to is None and name and FTS_TABLE.search(name):
         return False
     return True
 

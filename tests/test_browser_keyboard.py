@@ -33,7 +33,7 @@ def focused(page, js="e => e"):
     return page.evaluate(f"() => {{ const e = document.activeElement; return ({js})(e); }}")
 
 
-def wait_focus(page, element_id=None, condition=None, timeout_ms=5000):
+def wait_focus(page, element_id=None, condition=None, timeout_ms=15000):  # a loaded CI machine is slow
     """Wait until the element with this id (or satisfying the JS ``condition``)
     has the focus (the page's CSP forbids wait_for_function with a string)."""
     condition = condition or f"e => e.id === '{element_id}'"

@@ -36,6 +36,11 @@ def test_migrations_match_models(migrated_url, app):
     from flask_appbuilder import Model
 
     def include_object(obj, name, type_, reflected, compare_to):  # same rule as migrations/env.py
+        import re
+
+        if type_ == "table" and reflected and compare_to is None and name \
+                and re.search(r"_fts(_(data|idx|docsize|config|content))?$", name):
+            return False            # SQLite's FTS5 quick-search tables: built by their migration
         return not (type_ == "index" and name and name.endswith("_tr"))
 
     engine = create_engine(migrated_url)

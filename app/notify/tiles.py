@@ -15,7 +15,7 @@ from app.extensions import db
 from app.home import home_section
 from app.notify.hooks import reference
 
-TILE_ROWS = 5
+TILE_ROWS = 4     # the oldest few (each may be another register's record: one query each)
 SECURITY_DAYS = 7
 IDLE_DAYS = 90
 
