@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pytest
+
 from app.core.assignment import Assignment
 from app.core.audit import AuditEntry
 from app.extensions import db
@@ -17,6 +19,15 @@ from app.registers.meetings.models import ActionItem, Meeting
 from tests.test_approval_integrity import text, user_id
 
 DAY = dt.timedelta(days=1)
+
+
+@pytest.fixture(autouse=True)
+def _no_other_daily_jobs(monkeypatch):
+    """The other daily jobs (the units' overdue-order e-mails) have their own tests:
+    a reminders run here would take today's once-per-unit slot from them."""
+    from app.notify import reminders
+
+    monkeypatch.setattr(reminders, "DAILY_JOBS", [])
 
 
 def new_action(app, description, **values):
@@ -180,12 +191,8 @@ def test_reminders_are_queued_once_per_item_and_day(app, clients):
                                                         view_name="ActionItemView", kind="due").all())
         assert len(due) == 1 and "yarın son gün" in due[0].text
         # the next day the same item is overdue after its day: a new notice, once
-        jobs, reminders.DAILY_JOBS[:] = list(reminders.DAILY_JOBS), []   # not the units' e-mails of that day
-        try:
-            counts = reminders.run(db.session, tomorrow + 2 * DAY)
-            again = reminders.run(db.session, tomorrow + 2 * DAY)
-        finally:
-            reminders.DAILY_JOBS[:] = jobs
+        counts = reminders.run(db.session, tomorrow + 2 * DAY)
+        again = reminders.run(db.session, tomorrow + 2 * DAY)
         assert counts["reminders"] >= 1 and again["reminders"] == 0
         overdue = (db.session.query(Notification).filter_by(user_id=user_id(app, "memur"), record_id=pk,
                                                             kind="overdue").all())
