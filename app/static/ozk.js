@@ -132,13 +132,19 @@
     }
   });
   // the quick-add form inside the dialog: cursor in its first field; Escape closes
-  $("#ozk-dialog-frame").on("load", function () {
+  function focusDialogForm() {
     try {
-      var doc = this.contentDocument;
-      var field = doc && doc.querySelector("form input:not([type=hidden]), form select, form textarea");
+      var frame = $("#ozk-dialog-frame")[0];
+      var doc = frame && frame.contentDocument;
+      if (!doc || doc.readyState !== "complete" || doc.location.href === "about:blank") { return; }
+      var field = doc.querySelector("form input:not([type=hidden]), form select, form textarea");
       if (field && $("#ozk-dialog").hasClass("in")) { field.focus(); }
     } catch (e) { /* another origin: leave focus on the frame */ }
-  });
+  }
+  $("#ozk-dialog-frame").on("load", focusDialogForm);
+  // the form may load before the dialog has finished opening, and opening takes the
+  // focus to the dialog itself: give it to the form again once the dialog is shown
+  $("#ozk-dialog").on("shown.bs.modal", focusDialogForm);
   if (window.parent !== window && /[?&]_dialog=1/.test(window.location.search)) {
     $(document).on("keydown", function (ev) {
       if (ev.key === "Escape" && !$(".select2-container--open").length) {
