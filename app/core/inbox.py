@@ -95,29 +95,13 @@ def approves_cached(user):
 
 
 def may_decide_cached(user):
-    """Whether the menu offers the inbox: the Müdür at once; anybody else by
-    the proxy check, remembered for a minute per user (one query a minute, not
-    one a page; deciding itself always checks afresh)."""
-    import datetime as dt
-    import time
-
-    if user is None or not getattr(user, "is_authenticated", False):
-        return False
-    if approval.is_director(user):
-        return True
+    """Whether the menu offers the inbox: the signers (Başkan, Başkan
+    Yardımcısı: "İmzamı bekleyenler"), and whoever ``approves_cached``."""
     from app.core import signing
 
-    if signing.is_signer(user):   # Başkan, Başkan Yardımcısı: "İmzamı bekleyenler"
+    if user is not None and getattr(user, "is_authenticated", False) and signing.is_signer(user):
         return True
-    key, now = (user.id, dt.date.today()), time.monotonic()
-    hit = _MENU_CACHE.get(key)
-    if hit and now - hit[1] < MENU_CACHE_SECONDS:
-        return hit[0]
-    if len(_MENU_CACHE) > 1000:
-        _MENU_CACHE.clear()
-    value = approval.approver_title(user) is not None
-    _MENU_CACHE[key] = (value, now)
-    return value
+    return approves_cached(user)
 
 
 def approval_menu_for_deciders(app):

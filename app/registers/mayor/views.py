@@ -28,7 +28,6 @@ from app.registers.mayor.models import (
 
 TEMPLATES = str(Path(__file__).resolve().parent / "templates")
 ACTIVE = [["active", FilterEqual, True], ["archived", FilterEqual, False]]
-DIRECTORS = {"Müdür", "Admin"}
 
 
 # -- a multiple choice of records as check boxes -----------------------------------
@@ -272,29 +271,6 @@ def overdue_by_unit(today=None):
             .filter(overdue_condition(today))
             .group_by(Unit.id, Unit.name).all())
     return sorted(rows, key=lambda r: (-r[2], r[3], r[1]))
-
-
-def is_director(user) -> bool:
-    return bool({r.name for r in getattr(user, "roles", [])} & DIRECTORS)
-
-
-def overdue_orders(user, sm):
-    """(No longer on the home page: the Müdür's overdue-by-unit tile counts the
-    orders' unit rows through ``OrderFollowUp.overdue_condition``.)"""
-    return _overdue_orders(user, sm)
-
-
-def _overdue_orders(user, sm):
-    """The Müdür's "Geciken talimatlar": overdue unit rows of the mayor's orders, by unit."""
-    if not is_director(user) or not sm.has_access("can_list", "OrderFollowUpView"):
-        return None
-    units = overdue_by_unit()
-    if not units:
-        return None
-    return {"template": "mayor/home_overdue.html",
-            "units": [{"id": uid, "name": name, "count": count, "oldest": turkish.format_day(oldest)}
-                      for uid, name, count, oldest in units],
-            "total": sum(u[2] for u in units)}
 
 
 # -- Makam Onayına Sunulan Evrak ---------------------------------------------------
