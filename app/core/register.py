@@ -38,7 +38,7 @@ from wtforms import HiddenField
 from app.core import approval, assignviews, audit, signing, turkish
 from app.core.db import fold_sql, turkish_order
 from app.core import ftsearch, sortkeys  # noqa: F401  (stored Turkish sort keys, SQLite FTS5 search)
-from app.core.declare import (apply_view_defaults, derived, field, model_choices, model_masked_fields,
+from app.core.declare import (apply_view_defaults, derived, field, model_choices, model_headline, model_masked_fields,
                               model_personal_fields, model_search_fields)
 from app.core.registry import (CATEGORIES, REGISTRY, RegisterEntry, add_registered_views,  # noqa: F401
                                register)
@@ -60,6 +60,7 @@ class Register:
     search_fields = derived(model_search_fields)    # columns/attributes folded into search_key
     personal_fields = derived(model_personal_fields)  # KVKK: fields holding personal data
     masked_fields = derived(model_masked_fields)    # KVKK: {column: "phone" | "identity" | "name"}
+    headline = derived(model_headline)              # the column naming a record in one line
     names_person = False             # KVKK: str(record) names a natural person (see app.core.personal)
     number_prefix: str | None = None
     # Follow-up (the Müdür's "overdue by unit" tile, the list's ``?overdue=1&unit=<id>``):
