@@ -81,23 +81,17 @@ class HomeView(IndexView):
                                     home_sections=sections)
 
 
-def my_submissions(user, sm, limit=20):
-    """"Onaya gönderdiklerim" for a person who does not approve: what they
-    submitted (awaiting approval), what came back rejected (with the reason)
-    and their drafts, across the registers they may open; None when they
-    submit nothing anywhere. One UNION query gives every row with what names
-    it (the number and the register's headline, see ``model_headline``): the
-    page costs the same whatever the registers the rows come from."""
-    from sqlalchemy import String, and_, case, cast, literal, null, or_, select, union_all
+_SUBMISSIONS_SQL: dict = {}
+
+
+def _submissions_statement(entries, limit):
+    """The one UNION of "My submissions" over these registers (built once per
+    set of registers; the user is a bound parameter)."""
+    from sqlalchemy import String, and_, bindparam, case, cast, literal, null, or_, select, union_all
 
     from app.core import approval
-    from app.core.inbox import approvable_entries
-    from app.extensions import db
 
-    entries = [e for e in approvable_entries()
-               if sm.has_access("can_list", e.name) and sm.has_access("can_submit", e.name)]
-    if not entries:
-        return None
+    uid = bindparam("uid")
 
     def text(model, name):
         return cast(getattr(model, name), String) if name else cast(null(), String)
@@ -106,7 +100,7 @@ def my_submissions(user, sm, limit=20):
     for i, entry in enumerate(entries):
         model = entry.model
         head = model.headline
-        mine = or_(model.created_by_id == user.id, model.submitted_by_id == user.id)
+        mine = or_(model.created_by_id == uid, model.submitted_by_id == uid)
         at = case((model.state == approval.PENDING, model.submitted_at),
                   (model.state == approval.REJECTED, model.decided_at), else_=model.updated_at)
         parts.append(select(literal(i).label("reg"), model.id.label("id"), model.state.label("state"),
@@ -117,14 +111,37 @@ def my_submissions(user, sm, limit=20):
                             text(model, head.get("date")).label("day"),     # ISO text on both databases
                             model.decision_note.label("note"))
                      .where(model.archived.is_(False),
-                            or_(and_(model.state == approval.PENDING, model.submitted_by_id == user.id),
+                            or_(and_(model.state == approval.PENDING, model.submitted_by_id == uid),
                                 and_(model.state == approval.REJECTED, mine),
-                                and_(model.state == approval.DRAFT, model.created_by_id == user.id))))
+                                and_(model.state == approval.DRAFT, model.created_by_id == uid))))
     union = union_all(*parts).subquery()
-    picked = db.session.execute(select(union)
-                                .order_by(case((union.c.state == approval.PENDING, 0),
-                                               (union.c.state == approval.REJECTED, 1), else_=2),
-                                          union.c.at.desc(), union.c.id.desc()).limit(limit * 3)).all()
+    return (select(union)
+            .order_by(case((union.c.state == approval.PENDING, 0), (union.c.state == approval.REJECTED, 1), else_=2),
+                      union.c.at.desc(), union.c.id.desc())
+            .limit(limit * 3))
+
+
+def my_submissions(user, sm, limit=20):
+    """"Onaya gönderdiklerim" for a person who does not approve: what they
+    submitted (awaiting approval), what came back rejected (with the reason)
+    and their drafts, across the registers they may open; None when they
+    submit nothing anywhere. One UNION query gives every row with what names
+    it (the number and the register's headline, see ``model_headline``): the
+    page costs the same whatever the registers the rows come from."""
+    from app.core import approval
+    from app.core.inbox import approvable_entries
+    from app.extensions import db
+
+    entries = [e for e in approvable_entries()
+               if sm.has_access("can_list", e.name) and sm.has_access("can_submit", e.name)]
+    if not entries:
+        return None
+
+    key = (tuple(e.name for e in entries), limit)
+    statement = _SUBMISSIONS_SQL.get(key)
+    if statement is None:
+        statement = _SUBMISSIONS_SQL[key] = _submissions_statement(entries, limit)
+    picked = db.session.execute(statement, {"uid": user.id}).all()
     groups = {approval.PENDING: [], approval.REJECTED: [], approval.DRAFT: []}
     for row in picked:
         if row.state not in groups or len(groups[row.state]) >= limit:
@@ -134,7 +151,8 @@ def my_submissions(user, sm, limit=20):
         if title is None:
             choices = (entry.model.choices or {}).get(entry.model.headline.get("choice"), {})
             choice = str(choices.get(row.choice, row.choice)) if row.choice else ""
-            title = " ".join(p for p in (choice, turkish.format_date(dt.date.fromisoformat(row.day[:10])) if row.day else "") if p)
+            day = turkish.format_date(dt.date.fromisoformat(row.day[:10])) if row.day else ""
+            title = " ".join(p for p in (choice, day) if p)
         label = " ".join(p for p in (row.number or f"#{row.id}", title or "") if p)
         groups[row.state].append({"register": entry.label, "label": label, "at": row.shown_at,
                                   "note": row.note if row.state == approval.REJECTED else None,

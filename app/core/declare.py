@@ -225,9 +225,16 @@ class derived:
 
     def __init__(self, fn):
         self.fn = fn
+        self.cache = {}
 
     def __get__(self, obj, owner):
-        return self.fn(owner)
+        try:
+            return self.cache[owner]
+        except KeyError:
+            value = self.fn(owner)
+            if "_sa_class_manager" in vars(owner):     # mapped: its fields are final
+                self.cache[owner] = value
+            return value
 
 
 # -- what the view derives --------------------------------------------------------
