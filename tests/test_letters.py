@@ -251,8 +251,28 @@ def test_overdue_incoming_highlighted(app, clients, setup):
 
 def test_incoming_letter_is_not_submitted(app, clients, setup):
     inc = incoming(app, clients["memur"], setup, subject="Onaya gitmeyen gelen yazı")
+    assert inc["state"] == "registered"
+    page = text(clients["memur"].get(f"/letterview/show/{inc['id']}"))
+    assert 'id="ozk-state">Kayıtlı<' in page and "Taslak" not in page
+    assert 'id="ozk-submit"' not in page
     resp = clients["memur"].post(f"/letterview/submit/{inc['id']}", follow_redirects=True)
     assert "Gelen evrak onaya gönderilmez" in text(resp)
+    assert get(app, inc["id"])["state"] == "registered"
+    # the list's status column says Kayıtlı, and the clerk's home lists no such "draft"
+    listing = text(clients["memur"].get("/letterview/list/?_flt_0_subject=Onaya+gitmeyen"))
+    row = listing.split(f"/letterview/show/{inc['id']}")[1].split("</tr>")[0]
+    assert "Kayıtlı" in row and "Taslak" not in row
+    assert f"/letterview/show/{inc['id']}" not in text(clients["memur"].get("/"))
+    # turned into an outgoing letter it becomes a draft to be signed
+    with app.app_context():
+        letter = db.session.get(Letter, inc["id"])
+        letter.direction = "giden"
+        db.session.commit()
+        assert letter.state == "draft"
+        letter.direction = "gelen"
+        db.session.commit()
+        assert letter.state == "registered"
+        db.session.remove()
 
 
 def test_template_fills_the_text(app, clients, setup):

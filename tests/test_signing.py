@@ -406,3 +406,45 @@ def test_the_next_signer_is_notified(app, signers, chained):
         notes = db.session.query(Notification).filter_by(user_id=baskan_id, record_id=pk,
                                                          view_name="SubscriptionView").all()
         assert len(notes) == 1 and "kararınızı bekliyor" in notes[0].text
+
+
+# --- a step held by one person -------------------------------------------------------
+PERSON_CHAIN = [Step(PARAF, PREPARER), Step(PARAF, person="baskanyardimcisi", title="Genel Sekreter"),
+                Step(IMZA, "Başkan")]
+
+
+def test_a_step_named_for_one_person(app, signers, monkeypatch):
+    monkeypatch.setattr(Subscription, "signature_chain", PERSON_CHAIN, raising=False)
+    pk = submitted(app, signers)
+    rows = step_rows(app, pk)
+    assert [(r[1], r[2], r[3]) for r in rows] == [
+        (PARAF, PREPARER, "signed"), (PARAF, "@baskanyardimcisi", "waiting"), (IMZA, "Başkan", "waiting")]
+    # the Başkan (a role, not that person) is refused and told whose step it is
+    resp = signers["baskan"].post(f"/subscriptionview/approve/{pk}", data=seen(app, pk), follow_redirects=True)
+    assert "Genel Sekreter parafı" in text(resp) and "Selin Korkmaz veya onun adına" in text(resp)
+    assert ("SubscriptionView", pk) in awaiting_ids(app, "baskanyardimcisi")
+    assert ("SubscriptionView", pk) not in awaiting_ids(app, "baskan")
+    assert ("SubscriptionView", pk) not in awaiting_ids(app, "mudur")
+    # somebody standing in for that person by a delegation to "@baskanyardimcisi" signs as V.
+    stand_in = grant(app, "mudur", "@baskanyardimcisi", "V.")
+    try:
+        assert ("SubscriptionView", pk) in awaiting_ids(app, "mudur")
+    finally:
+        end_grant(app, stand_in)
+    assert ("SubscriptionView", pk) not in awaiting_ids(app, "mudur")
+    signers["baskanyardimcisi"].post(f"/subscriptionview/approve/{pk}", data=seen(app, pk))
+    assert [r[3] for r in step_rows(app, pk)] == ["signed", "signed", "waiting"]
+    assert step_rows(app, pk)[1][5] == "baskanyardimcisi"
+    signers["baskan"].post(f"/subscriptionview/approve/{pk}", data=seen(app, pk))
+    assert fresh(app, pk).state == approval.APPROVED
+    assert history(app, pk) == ["Hazırlayan parafladı", "Genel Sekreter parafladı", "Başkan imzaladı"]
+
+
+def test_a_person_step_whose_person_is_missing_refuses_the_submission(app, signers, monkeypatch):
+    monkeypatch.setattr(Subscription, "signature_chain",
+                        [Step(PARAF, PREPARER), Step(IMZA, person="setting:nobody_here", title="Genel Sekreter")],
+                        raising=False)
+    pk = new_subscription(app, signers["memur"])
+    resp = signers["memur"].post(f"/subscriptionview/submit/{pk}", follow_redirects=True)
+    assert "Genel Sekreter" in text(resp) and "bulunamadı" in text(resp)
+    assert fresh(app, pk).state == approval.DRAFT
