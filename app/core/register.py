@@ -875,9 +875,10 @@ class RegisterView(ModelView):
         """Sensible starting values of an empty add form: today's date in a
         required date field, text fields named in the address (``?name=…``,
         e.g. what was typed into a picker before "add it")."""
-        from wtforms.fields import DateField, StringField
+        from wtforms.fields import DateField, SelectField, StringField
         from wtforms.validators import DataRequired, InputRequired
 
+        columns = self.datamodel.obj.__table__.columns
         for name, field in form._fields.items():
             if field.data not in (None, ""):
                 continue
@@ -886,6 +887,11 @@ class RegisterView(ModelView):
                 field.data = dt.date.today()
             elif type(field) is StringField and request.args.get(name):
                 field.data = request.args.get(name)[:200]
+            elif isinstance(field, SelectField) and name in columns:
+                # a choice with the model's default starts on it (a letter is "normal", not "Seçiniz…")
+                default = columns[name].default
+                if default is not None and getattr(default, "is_scalar", False):
+                    field.data = default.arg
 
     def _safe_next(self, url):
         """Only this register's own list or record pages count as "where the user came from"."""
