@@ -419,6 +419,16 @@ def test_demo_letters_loaded(app):
         assert sum(1 for x in letters if x.direction == "gelen") >= 8
         assert any(x.answered_by_id for x in letters)
         assert any(x.security != "normal" for x in letters)
+        # a signed demo reply went through its chain on its own day: the paraf block and the
+        # signature block print people, not a bare title
+        from app.core import signing
+
+        reply = next(x for x in letters if x.direction == "giden" and x.state == "approved"
+                     and x.kind == "external" and x.created_by_id is not None)
+        steps = signing.steps(reply)
+        assert [s.state for s in steps] == ["signed"] * 3
+        assert {s.signed_at.date() for s in steps} == {reply.letter_date}
+        assert reply.signature_block()["name"] and [r["title"] for r in reply.paraf_rows()] == ["Hazırlayan", "Müdür"]
         from app.registers.correspondence import demo
 
         assert demo.load() == 0       # idempotent
