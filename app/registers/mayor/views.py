@@ -134,21 +134,14 @@ def overdue_condition(today=None):
 
 
 class FollowUpFilter(BaseFilter):
-    """``?overdue=1``: rows past due and not answered; ``?unit=<id>``: one unit;
-    ``?status=bekliyor|yanitlandi|tamamlandi``."""
+    """``?status=bekliyor|yanitlandi|tamamlandi`` (``?overdue=1`` and
+    ``?unit=<id>`` are the core's, from ``OrderFollowUp.overdue_condition``)."""
 
     name = "follow-up"
 
     def apply(self, query, value):
         if not request:
             return query
-        from app.core.guards import parse_pk
-
-        if request.args.get("overdue") == "1":
-            query = query.join(MayorOrder, OrderFollowUp.order_id == MayorOrder.id).filter(overdue_condition())
-        unit = parse_pk(request.args.get("unit") or "")
-        if unit is not None:
-            query = query.filter(OrderFollowUp.unit_id == unit)
         status = request.args.get("status")
         if status in FOLLOW_UP_STATUSES:
             query = query.filter(OrderFollowUp.status == status)
