@@ -347,6 +347,13 @@ def test_letter_pdf_blocks(app, clients, setup, tmp_path):
         < flat.index("İlgi") < flat.index("resepsiyona") < flat.index("Belediye Başkanı a.") < flat.index("Ek:") \
         < flat.index("Dağıtım") < flat.index("Paraf")
     assert "GİZLİ" not in flat and "HİZMETE ÖZEL" not in flat
+    # set in the Times-metric serif the rules ask for, embedded (the other PDFs keep Roboto)
+    fonts = set()
+    for page_ in PdfReader(io.BytesIO(resp.data)).pages:
+        for font in (page_["/Resources"].get("/Font") or {}).values():
+            fonts.add(str(font.get_object()["/BaseFont"]))
+    assert any("LiberationSerif" in f and "Bold" not in f for f in fonts), fonts
+    assert any("LiberationSerif-Bold" in f for f in fonts), fonts
     import os
 
     (tmp_path / "letter.pdf").write_bytes(resp.data)

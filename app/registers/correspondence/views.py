@@ -216,8 +216,11 @@ class LetterView(RegisterView):
         ekler = [a.filename
                  for a in db.session.query(Attachment).filter_by(register="letter", record_id=item.id)
                  .order_by(Attachment.id)]
+        from app.core.pdf import register_serif_fonts
+
         ctx["extra"] = {
             "letter": item,
+            "letter_font": register_serif_fonts(),     # Times New Roman's metrics, as the rules ask
             "security_mark": SECURITY_MARK.get(item.security),
             "urgency_mark": ("İVEDİ" if item.urgency == "ivedi" else
                              f"GÜNLÜ ({turkish.format_day(item.urgency_date)})" if item.urgency == "gunlu" else ""),
