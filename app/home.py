@@ -153,7 +153,7 @@ def my_submissions(user, sm, limit=20):
             choice = str(choices.get(row.choice, row.choice)) if row.choice else ""
             day = turkish.format_date(dt.date.fromisoformat(row.day[:10])) if row.day else ""
             title = " ".join(p for p in (choice, day) if p)
-        label = " ".join(p for p in (row.number or f"#{row.id}", title or "") if p)
+        label = " ".join(p for p in (row.number, title) if p) or f"#{row.id}"
         groups[row.state].append({"register": entry.label, "label": label, "at": row.shown_at,
                                   "note": row.note if row.state == approval.REJECTED else None,
                                   "url": url_for(f"{entry.name}.show", pk=row.id)})

@@ -331,3 +331,18 @@ def test_the_assignee_picker_offers_exactly_who_may_open_the_register_in_one_que
             if next(e for e in REGISTRY if e.name == view).personal_data:
                 assert "bilgiislem" not in offered      # KVKK: IT opens no register naming people
         db.session.remove()
+
+
+def test_demo_assignments_name_their_record_once(app):
+    """"BT-2026-0001 BT-2026-0001 Kış hazırlıkları" was what İşlerim read."""
+    import re
+
+    from app.core.assignment import Assignment
+
+    with app.app_context():
+        rows = db.session.query(Assignment).all()
+        assert rows
+        for row in rows:
+            for number in re.findall(r"\b[A-Z]{1,3}-\d{4}-\d{4}\b", row.reference):
+                assert row.reference.count(number) == 1, row.reference
+        db.session.remove()

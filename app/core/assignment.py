@@ -81,7 +81,7 @@ def is_assignable(record) -> bool:
     return bool(getattr(type(record), "assignable", False))
 
 
-def _reference(record) -> str:
+def reference_of(record) -> str:
     number = getattr(record, "number", None)
     described = record.audit_reference() if hasattr(record, "audit_reference") else str(record.id)
     if number and number not in described:
@@ -120,7 +120,7 @@ def assign(record, to_user, due_date, by_user, note=None) -> Assignment:
                          assigned_to_id=to_user.id)
         db.session.add(row)
     row.register_label = str(entry.label)[:120]
-    row.reference = _reference(record)
+    row.reference = reference_of(record)
     row.assigned_by_id = getattr(by_user, "id", None)
     row.assigned_at = dt.datetime.now()
     row.due_date = due_date
