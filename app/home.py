@@ -1,11 +1,9 @@
 """Home page per role: what this person can do, with links."""
-import datetime as dt
 
 from flask import g, url_for
 from flask_appbuilder import IndexView, expose
 from flask_babel import gettext as _
 
-from app.core import turkish
 from app.core.register import CATEGORIES, REGISTRY
 
 # Sections a domain package adds to the home page (today's program, my call-backs,
@@ -87,28 +85,21 @@ _SUBMISSIONS_SQL: dict = {}
 def _submissions_statement(entries, limit):
     """The one UNION of "My submissions" over these registers (built once per
     set of registers; the user is a bound parameter)."""
-    from sqlalchemy import String, and_, bindparam, case, cast, literal, null, or_, select, union_all
+    from sqlalchemy import and_, bindparam, case, literal, or_, select, union_all
 
     from app.core import approval
+    from app.core.headlines import headline_columns
 
     uid = bindparam("uid")
-
-    def text(model, name):
-        return cast(getattr(model, name), String) if name else cast(null(), String)
 
     parts = []
     for i, entry in enumerate(entries):
         model = entry.model
-        head = model.headline
         mine = or_(model.created_by_id == uid, model.submitted_by_id == uid)
         at = case((model.state == approval.PENDING, model.submitted_at),
                   (model.state == approval.REJECTED, model.decided_at), else_=model.updated_at)
         parts.append(select(literal(i).label("reg"), model.id.label("id"), model.state.label("state"),
-                            model.updated_at.label("at"), at.label("shown_at"),
-                            text(model, "number" if hasattr(model, "number") else None).label("number"),
-                            text(model, head.get("text")).label("title"),
-                            text(model, head.get("choice")).label("choice"),
-                            text(model, head.get("date")).label("day"),     # ISO text on both databases
+                            model.updated_at.label("at"), at.label("shown_at"), *headline_columns(model),
                             model.decision_note.label("note"))
                      .where(model.archived.is_(False),
                             or_(and_(model.state == approval.PENDING, model.submitted_by_id == uid),
@@ -129,6 +120,7 @@ def my_submissions(user, sm, limit=20):
     it (the number and the register's headline, see ``model_headline``): the
     page costs the same whatever the registers the rows come from."""
     from app.core import approval
+    from app.core.headlines import headline_label
     from app.core.inbox import approvable_entries
     from app.extensions import db
 
@@ -147,14 +139,8 @@ def my_submissions(user, sm, limit=20):
         if row.state not in groups or len(groups[row.state]) >= limit:
             continue
         entry = entries[row.reg]
-        title = row.title
-        if title is None:
-            choices = (entry.model.choices or {}).get(entry.model.headline.get("choice"), {})
-            choice = str(choices.get(row.choice, row.choice)) if row.choice else ""
-            day = turkish.format_date(dt.date.fromisoformat(row.day[:10])) if row.day else ""
-            title = " ".join(p for p in (choice, day) if p)
-        label = " ".join(p for p in (row.number, title) if p) or f"#{row.id}"
-        groups[row.state].append({"register": entry.label, "label": label, "at": row.shown_at,
+        groups[row.state].append({"register": entry.label, "label": headline_label(entry.model, row),
+                                  "at": row.shown_at,
                                   "note": row.note if row.state == approval.REJECTED else None,
                                   "url": url_for(f"{entry.name}.show", pk=row.id)})
     return groups

@@ -326,11 +326,16 @@ def test_letter_pdf_blocks(app, clients, setup, tmp_path):
     # the Başkan has delegated his signature on letters to the Müdür (yetki devri: "a.")
     from tests.test_signing import grant
 
-    grant(app, "mudur", "Başkan", "a.", registers="letter")
+    from tests.test_signing import end_grant
+
+    delegation = grant(app, "mudur", "Başkan", "a.", registers="letter")
     assert clients["memur"].post(f"/letterview/submit/{letter['id']}").status_code == 302
-    for _step in ("paraf", "imza"):      # the Müdür parafs, then signs for the Başkan
-        clients["mudur"].post(f"/letterview/approve/{letter['id']}",
-                              data={"version": str(get(app, letter["id"])["version"])})
+    try:
+        for _step in ("paraf", "imza"):      # the Müdür parafs, then signs for the Başkan
+            clients["mudur"].post(f"/letterview/approve/{letter['id']}",
+                                  data={"version": str(get(app, letter["id"])["version"])})
+    finally:
+        end_grant(app, delegation)
     assert get(app, letter["id"])["state"] == "approved"
     resp = clients["memur"].get(f"/letterview/pdf/{letter['id']}")
     body = pdf_text(resp.data)

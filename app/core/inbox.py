@@ -28,10 +28,13 @@ def pending_records():
     return rows
 
 
-def pending_union():
+def pending_union(with_headlines=False):
     """(entries, subquery): one UNION over every approvable register of the
-    records awaiting approval, as (register index, id, submitted at)."""
+    records awaiting approval, as (register index, id, submitted at) and,
+    ``with_headlines``, what names each row (app/core/headlines.py)."""
     from sqlalchemy import func, literal, select, union_all
+
+    from app.core.headlines import headline_columns
 
     from app.core.signing import declares_chain
 
@@ -41,7 +44,8 @@ def pending_union():
     if not entries:
         return entries, None
     parts = [select(literal(i).label("reg"), e.model.id.label("id"),
-                    func.coalesce(e.model.submitted_at, e.model.created_at).label("at"))
+                    func.coalesce(e.model.submitted_at, e.model.created_at).label("at"),
+                    *(headline_columns(e.model) if with_headlines else ()))
              .where(e.model.state == approval.PENDING, e.model.archived.is_(False))
              for i, e in enumerate(entries)]
     return entries, union_all(*parts).subquery()

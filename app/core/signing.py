@@ -336,9 +336,10 @@ def active_delegations(user, day=None):
             .all())
 
 
-def capacity(record, row, user, day=None):
+def capacity(record, row, user, day=None, grants=None):
     """"" (own role), "a." or "V." when ``user`` may act on step ``row`` of
-    ``record``; None otherwise."""
+    ``record``; None otherwise. ``grants``: the user's active delegations when
+    the caller has them already (one query for many rows)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
     if row.role == PREPARER:
@@ -350,7 +351,7 @@ def capacity(record, row, user, day=None):
         return ""
     if row.role == approval.DIRECTOR_ROLE and approval.has_active_proxy(user, day):
         return DEPUTY
-    for grant in active_delegations(user, day):
+    for grant in (active_delegations(user, day) if grants is None else grants):
         if grant.for_role == row.role and grant.covers(record):
             return grant.kind
     return None
@@ -546,11 +547,12 @@ def return_to_preparer(record, user, reason, version=None):
 
 
 # --- what waits for a person ---------------------------------------------------------
-def awaiting(user, day=None, chained_only=False):
+def awaiting(user, day=None, chained_only=False, with_steps=False):
     """[(registry entry, record)] whose CURRENT step is ``user``'s, oldest
     first: today's one-step approvals for whoever may decide them (the Müdür,
     his proxy), and the chained records whose waiting step is the user's role,
-    a role they sign for, or their own paraf as preparer."""
+    a role they sign for, or their own paraf as preparer. ``with_steps``:
+    [(entry, record, current StepInfo or None)], with no query per row."""
     from app.core.registry import REGISTRY
 
     if user is None or not getattr(user, "is_authenticated", False):
@@ -565,7 +567,7 @@ def awaiting(user, day=None, chained_only=False):
             for item in (db.session.query(model)
                          .filter(model.state == approval.PENDING, model.archived.is_(False))
                          .order_by(model.submitted_at).limit(500)):
-                rows.append((entry, item))
+                rows.append((entry, item, None))
     chained = {e.model.__tablename__: e for e in entries if declares_chain(e.model)}
     if chained:
         first = (db.session.query(SignatureStep.register, SignatureStep.record_id,
@@ -580,16 +582,17 @@ def awaiting(user, day=None, chained_only=False):
         wanted = {}
         for row in current_rows:
             wanted.setdefault(row.register, {})[row.record_id] = row
+        grants = active_delegations(user, day) if wanted else []
         for table, by_id in wanted.items():
             entry = chained[table]
             model = entry.model
             for item in (db.session.query(model)
                          .filter(model.id.in_(sorted(by_id)), model.state == approval.PENDING,
                                  model.archived.is_(False))):
-                if capacity(item, by_id[item.id], user, day) is not None:
-                    rows.append((entry, item))
+                if capacity(item, by_id[item.id], user, day, grants=grants) is not None:
+                    rows.append((entry, item, _info(by_id[item.id])))
     rows.sort(key=lambda r: r[1].submitted_at or r[1].created_at)
-    return rows
+    return rows if with_steps else [(entry, item) for entry, item, _step in rows]
 
 
 def is_signer(user) -> bool:

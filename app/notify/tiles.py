@@ -13,9 +13,8 @@ from sqlalchemy import Integer, func, select
 from app.core import approval
 from app.extensions import db
 from app.home import home_section
-from app.notify.hooks import reference
 
-TILE_ROWS = 4     # the oldest few (each may be another register's record: one query each)
+TILE_ROWS = 4     # the oldest few
 SECURITY_DAYS = 7
 IDLE_DAYS = 90
 
@@ -24,28 +23,23 @@ IDLE_DAYS = 90
 
 
 def waiting_for_decision(limit=TILE_ROWS):
-    """(count, oldest rows as (entry, record)) of records awaiting approval,
-    across registers: one UNION query for the count and the oldest ids."""
-    from app.core.inbox import pending_count, pending_union
+    """(count, the oldest rows as (entry, id, submitted at, label)) of records
+    awaiting approval across registers: one UNION query gives the count (a
+    window count), the oldest ids and what names them (no record loaded)."""
+    from app.core.headlines import headline_label
+    from app.core.inbox import pending_union
 
     from flask import g, has_request_context
 
-    entries, pending = pending_union()
+    entries, pending = pending_union(with_headlines=True)
     if pending is None:
         return 0, []
-    # the oldest rows and the total in one query (a window count over the union)
-    oldest = db.session.execute(select(pending.c.reg, pending.c.id, func.count().over().label("total"))
+    oldest = db.session.execute(select(pending, func.count().over().label("total"))
                                 .order_by(pending.c.at, pending.c.id).limit(limit)).all()
     count = oldest[0].total if oldest else 0
     if has_request_context():
         g._ozk_pending_count = count      # the home page's button reads it too
-    oldest = [(r.reg, r.id) for r in oldest]
-    rows = []
-    for reg, pk in oldest:
-        item = db.session.get(entries[reg].model, pk)
-        if item is not None:
-            rows.append((entries[reg], item))
-    return count, rows
+    return count, [(entries[r.reg], r.id, r.at, headline_label(entries[r.reg].model, r)) for r in oldest]
 
 
 def subscriptions_ending(days=30):
@@ -121,8 +115,8 @@ def director_tiles(user, sm):
         return None
     count, rows = waiting_for_decision()
     tiles = {"template": "notify/home_director.html", "waiting": count,
-             "waiting_rows": [{"register": e.label, "item": item, "ref": reference(item),
-                               "url": url_for(f"{e.name}.show", pk=item.id)} for e, item in rows]}
+             "waiting_rows": [{"register": e.label, "at": at, "ref": label,
+                               "url": url_for(f"{e.name}.show", pk=pk)} for e, pk, at, label in rows]}
     if sm.has_access("can_list", "SubscriptionView"):
         tiles["ending"] = subscriptions_ending()
         tiles["ending_url"] = url_for("SubscriptionView.list", ending=30)

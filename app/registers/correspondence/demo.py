@@ -48,10 +48,11 @@ def _user(username):
     return db.session.query(User).filter_by(username=username).first()
 
 
-def _signed(reply, day, clerk, director, mayor):
+def _signed(reply, day, clerk, director, mayor, upto=None):
     """A demo reply signed through its chain on its own day: the clerk's paraf,
     the Müdür's paraf, the Başkan's imza (the Müdür's "a." when no Başkan
-    user exists), each a step row as the chain writes it."""
+    user exists), each a step row as the chain writes it; ``upto``: only the
+    first steps are signed and the letter waits for the next one."""
     from app.core import signing
 
     at = lambda hour: dt.datetime.combine(day, dt.time(hour, 0))   # noqa: E731
@@ -62,10 +63,15 @@ def _signed(reply, day, clerk, director, mayor):
               signing.PRESIDENT_ROLE: (signer, at(15), behalf)}
     for position, step in enumerate(signing.chain_of(reply), start=1):
         user, when, on_behalf = people.get(step.role or signing.PREPARER, (director, at(15), ""))
+        done = upto is None or position <= upto
         db.session.add(signing.SignatureStep(
             register="letter", record_id=reply.id, position=position, kind=step.kind,
-            role=step.role or signing.PREPARER, title=step.label, state=signing.SIGNED,
-            user_id=user.id if user else None, signed_at=when, on_behalf=on_behalf))
+            role=step.role or signing.PREPARER, title=step.label,
+            state=signing.SIGNED if done else signing.WAITING, user_id=user.id if user and done else None,
+            signed_at=when if done else None, on_behalf=on_behalf if done else ""))
+    if upto is not None:             # submitted; the later steps wait
+        reply.state = "pending"
+        return
     last = signing.chain_of(reply)[-1]
     reply.state = "approved"
     reply.decided_by_id = signer.id
@@ -116,6 +122,21 @@ def load():
         if director is not None:
             _signed(reply, reply_day, clerk, director, mayor)
             letter.answered_by = reply
+    # a reply the Müdür has initialled, waiting for the Başkan's signature ("İmzamı bekleyenler")
+    waiting = (db.session.query(Letter).filter(Letter.direction == "gelen", Letter.answered_by_id.is_(None),
+                                               Letter.security == "normal")
+               .order_by(Letter.letter_date.desc()).first())
+    if waiting is not None and director is not None and clerk is not None:
+        reply = Letter(direction="giden", kind="external", letter_date=today, contact=waiting.contact,
+                       addressee=dative(waiting.contact.name) if waiting.contact else None,
+                       subject=waiting.subject, file_plan_code=waiting.file_plan_code, body=REPLY_BODY,
+                       distribution_action=waiting.contact.name if waiting.contact else None,
+                       created_by_id=clerk.id)
+        reply.cited = [waiting]
+        db.session.add(reply)
+        db.session.flush()
+        _signed(reply, today, clerk, director, mayor, upto=2)
+        created += 1
     # an internal letter still in draft
     db.session.add(Letter(direction="giden", kind="internal", letter_date=today, subject="Bayram programı görevlendirmesi",
                           addressee="FEN İŞLERİ MÜDÜRLÜĞÜNE", file_plan_code="010.06",

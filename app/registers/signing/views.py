@@ -26,14 +26,11 @@ def awaiting_my_signature(user, sm):
     anybody else only when a chained step waits for them)."""
     if not sm.has_access("can_index", "ApprovalInboxView"):
         return None
-    rows = [(e, r) for e, r in signing.awaiting(user, chained_only=True)
+    rows = [(e, r, step) for e, r, step in signing.awaiting(user, chained_only=True, with_steps=True)
             if sm.has_access("can_show", e.name)]   # one-step approvals: the Müdür's own tile
     if not rows and not signing.is_signer(user):
         return None
-    items = []
-    for entry, record in rows[:HOME_LIMIT]:
-        step = signing.current(record)
-        items.append({"entry": entry, "record": record, "step": step})
+    items = [{"entry": entry, "record": record, "step": step} for entry, record, step in rows[:HOME_LIMIT]]
     return {"template": "signing/home_awaiting.html", "rows": items, "count": len(rows)}
 
 
