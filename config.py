@@ -63,7 +63,7 @@ class Config:
 
     # --- exports ----------------------------------------------------------
     # A synchronous list PDF renders at most this many rows (beyond: XLSX is offered).
-    PDF_LIST_MAX_ROWS = int(os.environ.get("PDF_LIST_MAX_ROWS", "2000"))
+    PDF_LIST_MAX_ROWS = int(os.environ.get("PDF_LIST_MAX_ROWS", "10000"))
 
     # --- language ---------------------------------------------------------
     BABEL_DEFAULT_LOCALE = "tr"
