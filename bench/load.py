@@ -200,9 +200,24 @@ def seed(url, rows, clerks):
             select(DutySlip.id).where(DutySlip.state == "approved", DutySlip.archived.is_(False)).limit(200))]
         # each clerk edits a contact of its own (no two clerks on one record)
         own = ids[-clerks:]
+        # the list PDF of the "PDF alongside" phase: the largest number-prefix
+        # search (gk-YYYY, gk-YYY) of at most 10,000 slips
+        from sqlalchemy import func
+
+        years = dict(db.session.execute(
+            select(func.substr(DutySlip.number, 4, 4), func.count())
+            .where(DutySlip.archived.is_(False)).group_by(func.substr(DutySlip.number, 4, 4))).all())
+        choices = {f"gk-{y}": n for y, n in years.items()}
+        for decade in {y[:3] for y in years}:
+            choices[f"gk-{decade}"] = sum(n for y, n in years.items() if y.startswith(decade))
+        fitting = sorted((n, q) for q, n in choices.items() if n <= 10_000)
+        LIST_PDF["q"], LIST_PDF["rows"] = (fitting[-1][1], fitting[-1][0]) if fitting else (None, 0)
         db.session.remove()
     print(f"  seeded {rows} rows in {time.perf_counter() - t:.1f}s", flush=True)
     return work, ids[:-clerks], slips, own
+
+
+LIST_PDF = {"q": None, "rows": 0}
 
 
 def free_port():
@@ -316,6 +331,11 @@ class Clerk:
 
     def pdf(self):
         status, _, data = self.client.request("GET", f"/dutyslipview/pdf/{self.rnd.choice(self.slips)}")
+        return status == 200 and data[:4] == b"%PDF"
+
+    def list_pdf(self):
+        q = urllib.parse.quote(LIST_PDF["q"] or "")
+        status, _, data = self.client.request("GET", f"/dutyslipview/export.pdf?q={q}")
         return status == 200 and data[:4] == b"%PDF"
 
 
@@ -475,6 +495,24 @@ def markdown(result):
             targets.append(("100 clerks: non-PDF p95 ≤ 100 ms", f"{level['non_pdf_p95']} ms",
                             level["non_pdf_p95"] is not None and level["non_pdf_p95"] <= 100))
             targets.append(("100 clerks: 0 errors", str(level["errors"]), level["errors"] == 0))
+    pa = result.get("pdf_alongside")
+    if pa:
+        ex = (pa.get("exports") or {}).get("endpoints", {}).get("list_pdf", {})
+        lines += ["", f"List PDF alongside: {pa['clerks']} clerks on the read-only mix, alone and while one more "
+                      f"clerk asks for the list PDF of `?q={pa['q']}` ({pa['rows']:,} duty slips) back to back "
+                      f"({ex.get('n', 0)} made, p50 {ex.get('p50')} ms, errors {ex.get('errors', 0)}):", "",
+                  "| read-only mix | req/s | p50 list / search / show ms | p95 (all) ms | errors |",
+                  "|---|---|---|---|---|"]
+        for label, ph in (("alone", pa["alone"]), ("with the list PDFs", pa["along"])):
+            e = ph["endpoints"]
+            lines.append(f"| {label} | {ph['rps']} | " + " / ".join(str(e.get(k, {}).get("p50")) for k in
+                                                                    ("list", "search", "show"))
+                         + f" | {ph['non_pdf_p95']} | {ph['errors']} |")
+        a95, b95 = pa["alone"]["non_pdf_p95"], pa["along"]["non_pdf_p95"]
+        targets.append((f"list PDF of {pa['rows']:,} rows ≤ 5 s under load (p50)", f"{ex.get('p50')} ms",
+                        ex.get("p50") is not None and ex["p50"] <= 5000 and not ex.get("errors")))
+        targets.append(("others not held up by it: read p95 with the list PDFs ≤ 100 ms",
+                        f"{b95} ms (alone {a95} ms)", b95 is not None and b95 <= 100))
     sat = result.get("saturation")
     if sat:
         lines += ["", f"Saturation: {sat['clerks']} clerks with no think time (closed loop, same mix) for "
@@ -501,6 +539,8 @@ def main(argv=None):
     ap.add_argument("--rows", type=int, default=20000)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--ratio-clerks", type=int, default=50, help="clerks for the plain-FAB comparison (0: skip)")
+    ap.add_argument("--pdf-clerks", type=int, default=25,
+                    help="read-only clerks measured with and without a 10,000-row list PDF being made (0: skip)")
     ap.add_argument("--saturation-clerks", type=int, default=8,
                     help="clerks with no think time for the saturation figure (0: skip)")
     ap.add_argument("--quick", action="store_true", help="20 s, 10 and 25 clerks, 5 000 rows, ratio at 10")
@@ -508,7 +548,7 @@ def main(argv=None):
     if args.quick:
         args.clerks, args.duration, args.rows, args.ratio_clerks = "10,25", 20, 5000, 10
     levels = [int(x) for x in args.clerks.split(",") if x.strip()]
-    most = max(levels + [args.ratio_clerks, args.saturation_clerks])
+    most = max(levels + [args.ratio_clerks, args.saturation_clerks, args.pdf_clerks])
     url = os.environ.get("LOAD_DATABASE_URL", LOAD_DEFAULT)
     print(f"== load test: {levels} clerks × {args.duration:.0f} s, {args.rows} rows, {url.split('@')[-1]}", flush=True)
     work, ids, slips, own = seed(url, args.rows, most)
@@ -542,6 +582,28 @@ def main(argv=None):
             result["saturation"] = sat
             print(f"  saturation ({args.saturation_clerks} clerks, no think time): {sat['rps']} req/s, "
                   f"errors {sat['errors']}, non-PDF p95 {sat['non_pdf_p95']} ms", flush=True)
+        if args.pdf_clerks and LIST_PDF["q"]:
+            # Does a long list PDF hold other clerks up? The read-only mix
+            # alone, then the same with one more clerk asking for the list PDF
+            # (LIST_PDF rows) back to back.
+            group = clerks[:args.pdf_clerks]
+            alone = run_phase(group, args.duration, args.think, READ_MIX)
+            exporter = Clerk(most, port, run_id, None, ids, slips)
+            exporter.login()
+            holder = {}
+
+            def export_loop():
+                holder["s"] = run_phase([exporter], args.duration, 0.0, [("list_pdf", 1)])
+
+            th = threading.Thread(target=export_loop, daemon=True)
+            th.start()
+            along = run_phase(group, args.duration, args.think, READ_MIX)
+            th.join()
+            result["pdf_alongside"] = {"clerks": args.pdf_clerks, "q": LIST_PDF["q"], "rows": LIST_PDF["rows"],
+                                       "alone": alone, "along": along, "exports": holder.get("s")}
+            ex = holder.get("s", {}).get("endpoints", {}).get("list_pdf", {})
+            print(f"  list PDF alongside ({LIST_PDF['rows']} rows, p50 {ex.get('p50')} ms): read p95 "
+                  f"{alone['non_pdf_p95']} ms alone, {along['non_pdf_p95']} ms with the exports", flush=True)
         if args.ratio_clerks:
             group = clerks[:args.ratio_clerks]
             ours = run_phase(group, args.duration, args.think, READ_MIX)

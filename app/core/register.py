@@ -531,7 +531,10 @@ class RegisterInterface(SQLAInterface):
         if not limit:
             return super().query_count(query, filters, select_columns)
         inner = self._apply_inner_all(query, filters, select_columns=select_columns, aliases_mapping={})
-        found = inner.order_by(None).limit(limit + 1).count()
+        # only the key in the subquery: on both databases the archived/sort
+        # index then answers it without reading the rows
+        found = (inner.with_entities(*self.obj.__mapper__.primary_key)
+                 .order_by(None).limit(limit + 1).count())
         return CappedCount(limit) if found > limit else found
 
     def apply_order_by(self, query, order_column, order_direction, aliases_mapping=None,
