@@ -541,6 +541,11 @@ def start_warm_up(app) -> None:
             warm_up(app)
         except Exception:  # noqa: BLE001 - a warm-up failure must never stop the app
             app.logger.warning("PDF warm-up failed", exc_info=True)
+        try:   # and the statement every logged-in request runs first (no query)
+            with app.app_context():
+                app.appbuilder.sm.warm_up()
+        except Exception:  # noqa: BLE001
+            app.logger.warning("SQL warm-up failed", exc_info=True)
 
     if mode == "thread":
         threading.Thread(target=run, name="pdf-warm-up", daemon=True).start()
