@@ -63,7 +63,11 @@ class Config:
 
     # --- exports ----------------------------------------------------------
     # A synchronous list PDF renders at most this many rows (beyond: XLSX is offered).
-    PDF_LIST_MAX_ROWS = int(os.environ.get("PDF_LIST_MAX_ROWS", "2000"))
+    PDF_LIST_MAX_ROWS = int(os.environ.get("PDF_LIST_MAX_ROWS", "10000"))
+    # Warm the PDF renderer (and the first SQL statements) before the app is
+    # returned: "1" (default), "thread" (in the background) or "0" (off).
+    PDF_WARMUP = {"0": False, "false": False, "no": False, "thread": "thread"}.get(
+        os.environ.get("PDF_WARMUP", "1").strip().lower(), True)
 
     # --- language ---------------------------------------------------------
     BABEL_DEFAULT_LOCALE = "tr"

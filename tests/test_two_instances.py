@@ -150,3 +150,33 @@ def test_role_change_on_one_instance_ends_the_session_on_the_other(app, instance
     assert a.request("POST", f"/users/edit/{uid}", user_form(app, uid, ["Memur", "Denetçi"]),
                      cookie=it_cookie)[0] == 302
     assert _on_login(*b.request("GET", "/contactview/list/", cookie=cookie)[:2])
+
+
+def test_permission_revoked_on_one_instance_is_refused_on_the_other(app, instances):
+    """Issue 19: permission sets are cached per process and permission version;
+    a grid change on instance A holds on B's next request."""
+    import re
+
+    a, b = instances
+    _it_id, it_name = make_user(app, roles=("Bilgi İşlem",), prefix="bi")
+    it_cookie = a.login(it_name, PASSWORD, client="198.18.5.2")[2]
+    role = "Hediye Okur İki"
+    assert a.request("POST", "/roles/add", {"name": role}, cookie=it_cookie)[0] == 302
+    from app.extensions import appbuilder, db
+
+    with app.app_context():
+        rid = appbuilder.sm.find_role(role).id
+        db.session.remove()
+
+    def grid(perms):
+        return a.request("POST", f"/roles/edit/{rid}", {"name": role, "perm": perms}, cookie=it_cookie)[0]
+
+    assert grid(["can_list|GiftView", "can_show|GiftView"]) == 302
+    _uid, name = make_user(app, roles=(role,), prefix="ho")
+    cookie = b.login(name, PASSWORD, client="198.18.5.1")[2]
+    assert b.request("GET", "/giftview/list/", cookie=cookie)[0] == 200      # B caches the set
+    assert b.request("GET", "/giftview/list/", cookie=cookie)[0] == 200
+    assert grid(["can_show|GiftView"]) == 302                                 # revoked on A
+    assert b.request("GET", "/giftview/list/", cookie=cookie)[0] in (302, 403)
+    assert grid(["can_list|GiftView", "can_show|GiftView"]) == 302            # given back on A
+    assert b.request("GET", "/giftview/list/", cookie=cookie)[0] == 200

@@ -24,6 +24,11 @@ def _sqlite_setup(dbapi_connection, connection_record):  # pragma: no cover - gl
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
+        # WAL with synchronous=NORMAL: a commit no longer waits for an fsync
+        # (only checkpoints do). Still safe from corruption on a crash; a power
+        # cut may lose the last few commits. Each page's audit write was paying
+        # ~2.6 ms for that fsync (issue 19).
+        cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.close()
 

@@ -35,7 +35,7 @@ from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, T
 from sqlalchemy.orm import Session, declared_attr, joinedload
 from wtforms import HiddenField
 
-from app.core import approval, assignviews, audit, signing, turkish
+from app.core import approval, assignviews, audit, rendering, signing, turkish
 from app.core.db import fold_sql, turkish_order
 from app.core import ftsearch, sortkeys  # noqa: F401  (stored Turkish sort keys, SQLite FTS5 search)
 from app.core.declare import (apply_view_defaults, derived, field, model_choices, model_headline, model_masked_fields,
@@ -358,6 +358,17 @@ class TurkishFilterConverter(SQLAFilterConverter):
         for test, filters in SQLAFilterConverter.conversion_table
     ) + (("is_time", [FilterEqual, FilterGreater, FilterSmaller]),)
 
+    def convert(self, col_name):
+        # FAB builds new Filters several times per request (joined, inner, get)
+        # and each converts every column again: converted once per interface
+        # and column, a fresh list of the same (stateless) filters each time
+        memo = self.datamodel.__dict__.setdefault("_ozk_filter_memo", {})
+        key = (type(self), col_name)
+        if key not in memo:
+            memo[key] = super().convert(col_name)
+        hit = memo[key]
+        return list(hit) if hit is not None else None
+
 
 def created_between(query, model, args):
     """``?created_from=YYYY-MM-DD&created_to=YYYY-MM-DD`` on any register
@@ -521,7 +532,10 @@ class RegisterInterface(SQLAInterface):
         if not limit:
             return super().query_count(query, filters, select_columns)
         inner = self._apply_inner_all(query, filters, select_columns=select_columns, aliases_mapping={})
-        found = inner.order_by(None).limit(limit + 1).count()
+        # only the key in the subquery: on both databases the archived/sort
+        # index then answers it without reading the rows
+        found = (inner.with_entities(*self.obj.__mapper__.primary_key)
+                 .order_by(None).limit(limit + 1).count())
         return CappedCount(limit) if found > limit else found
 
     def apply_order_by(self, query, order_column, order_direction, aliases_mapping=None,
@@ -554,19 +568,27 @@ def _masking_formatter(kind, inner=None):
     """Show a phone/identity number in full only to roles that need it
     (``roles.UNMASKED_ROLES``); everybody else sees it masked."""
 
+    from app.core.personal import mask_identity, mask_name, mask_phone, may_see_personal
+    from app.security.roles import UNMASKED_ROLES
+
+    def viewer():
+        # what the current user may see, worked out once per request and user
+        # (a list page calls this formatter for every row: issue 19)
+        user = getattr(g, "user", None)
+        hit = g.get("_ozk_mask_viewer")
+        if hit is None or hit[0] is not user:
+            roles = {r.name for r in getattr(user, "roles", [])} if user is not None else set()
+            hit = g._ozk_mask_viewer = (user, may_see_personal(), bool(roles & UNMASKED_ROLES))
+        return hit
+
     def fmt(value):
-        from app.core.personal import mask_identity, mask_name, mask_phone, may_see_personal
-        from app.security.roles import UNMASKED_ROLES
-
+        _user, personal, unmasked = viewer()
         if kind == "name":
-
-            if may_see_personal():
+            if personal:
                 return inner(value) if inner else ("" if value is None else value)
             return mask_name(value)
         value = inner(value) if inner else value
-        user = getattr(g, "user", None)
-        roles = {r.name for r in getattr(user, "roles", [])} if user is not None else set()
-        if value is None or roles & UNMASKED_ROLES:
+        if value is None or unmasked:
             return "" if value is None else value
         return mask_identity(value) if kind == "identity" else mask_phone(value)
 
@@ -697,6 +719,7 @@ class RegisterView(ModelView):
     add_row_message = _l("Record added.")
     edit_row_message = _l("Record updated.")
     list_widget = None  # set below (a list without edit pencils a save would refuse)
+    search_widget = rendering.CachedSearchWidget  # FAB's, rendered once while no filter is active
     pick_fill: dict = {}  # {field: fn(chosen record) -> {other field: default}} (see pick)
 
     def __init__(self, **kwargs):

@@ -29,3 +29,189 @@ def init_app(app):
         pgettext=lambda c, s: _translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
     )
+    init_menu(app)
+
+
+# -- the menu: rendered once per role set (see app/security/permcache.py) -----
+def _menu_key():
+    from flask import current_app, request
+    from flask_babel import get_locale
+
+    from app.core.inbox import may_decide_cached
+    from app.extensions import db
+
+    version = g.get("_ozk_perm_version")
+    user = g.get("user")
+    if version is None or user is None or not getattr(user, "is_authenticated", False):
+        return None
+    sm = current_app.appbuilder.sm
+    role_ids = tuple(sorted(r.id for r in sm.get_user_roles(user) if r is not None))
+    return ("menu", id(current_app), str(db.engine.url), version[0], role_ids, str(get_locale()),
+            request.script_root, bool(may_decide_cached(user)))
+
+
+def menu_get():
+    """The rendered menu for this request's key, or None (then the template
+    renders it and hands it to ``menu_put``)."""
+    from app.security import permcache
+
+    key = g._ozk_menu_key = _menu_key()
+    if key is None:
+        return None
+    return permcache._MENUS.get(key)
+
+
+def menu_put(html):
+    from markupsafe import Markup
+
+    from app.security import permcache
+
+    html = Markup(html)
+    key = g.get("_ozk_menu_key")
+    if key is not None and "_ozk_perm_version" in g:   # no role change in this request
+        permcache.cached_menu(key, lambda: html)
+    return html
+
+
+def init_menu(app):
+    app.jinja_env.globals["ozk_menu_get"] = menu_get
+    app.jinja_env.globals["ozk_menu_put"] = menu_put
+    app.jinja_env.globals["ozk_list_rows"] = list_rows
+    app.jinja_env.globals["ozk_i18n_json"] = i18n_json
+
+
+# -- list rows: put together in Python -----------------------------------------
+def _quote_pk(pk):
+    from urllib.parse import quote
+
+    from markupsafe import escape
+
+    return str(escape(quote(str(pk), safe="")))
+
+
+def list_rows(value_columns, pks, include_columns, formatters, btn_edit, btn_view, select_label):
+    """The list's ``<tr>`` rows, as FAB's widget renders them (same markup,
+    every value escaped the way Jinja's autoescape does: ``None`` prints as
+    ``None``, ``__html__`` is honoured), without Jinja's per-cell overhead.
+    ``btn_edit``/``btn_view``: the page's buttons rendered once with the
+    placeholder key ``__ozk_pk__`` (None: no button column); a row whose
+    ``__editable__`` is false gets the one without the edit pencil."""
+    from markupsafe import Markup, escape
+
+    out = []
+    add = out.append
+    columns = [(name, formatters.get(name)) for name in include_columns]
+    select = str(escape(select_label)) if select_label is not None else None
+    for item, pk in zip(value_columns, pks):
+        add("<tr>")
+        if select is not None:
+            epk = str(escape(pk))
+            add(f'<td><input id="{epk}" class="action_check" name="rowid" value="{epk}" '
+                f'type="checkbox" aria-label="{select}"></td>')
+        if btn_edit is not None:
+            template = btn_edit if item.get("__editable__", True) else btn_view
+            add('<td class="text-center">' + template.replace("__ozk_pk__", _quote_pk(pk)) + "</td>")
+        for name, formatter in columns:
+            value = item[name]
+            add("<td>" + str(escape(formatter(value) if formatter else value)) + "</td>")
+        add("</tr>")
+    return Markup("\n".join(out))
+
+
+# -- the scripts' words (ozelkalem_base.html): one JSON per language ----------
+_I18N: dict = {}
+
+
+def _i18n_words(_):
+    return {
+        "noResults": _("No results"), "searching": _("Searching…"), "choose": _("Choose…"),
+        "typeToSearch": _("Type to search…"), "removeAll": _("Clear"), "loadingMore": _("Loading more…"),
+        "errorLoading": _("The results could not be loaded."),
+        "today": _("Today"), "clear": _("Clear"),
+        "confirmReject": _("Reject this record? It goes back to the clerk with your reason."),
+        "confirmReopen": _("Reopen this approved record? Its printed copies stop being valid until it is "
+                           "approved again."),
+        "confirmBulk": _("Approve all selected records?"),
+        "days": [_("Sunday"), _("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday"),
+                 _("Saturday")],
+        "daysMin": [_("Su"), _("Mo"), _("Tu"), _("We"), _("Th"), _("Fr"), _("Sa")],
+        "months": [_("January"), _("February"), _("March"), _("April"), _("May"), _("June"), _("July"),
+                   _("August"), _("September"), _("October"), _("November"), _("December")],
+    }
+
+
+def i18n_json():
+    """The words ozk.js needs, as the page's JSON block: translated and
+    serialised once per language and process (they were ~40 ``_()`` calls
+    and a ``tojson`` on every page)."""
+    from flask import current_app
+    from flask.json import dumps
+    from flask_babel import get_locale
+    from markupsafe import Markup
+
+    key = (id(current_app), str(get_locale()))
+    hit = _I18N.get(key)
+    if hit is None:
+        catalog = _translations()
+        words = _i18n_words(catalog.ugettext)
+        # as Jinja's tojson: HTML-safe JSON
+        text = (dumps(words).replace("<", "\\u003c").replace(">", "\\u003e")
+                .replace("&", "\\u0026").replace("'", "\\u0027"))
+        hit = _I18N[key] = Markup(text)
+    return hit
+
+
+# -- FAB's "Add filter" search widget: rendered once while no filter is active --
+_SEARCH: dict = {}
+
+
+def _search_widget_class():
+    from flask_appbuilder.widgets import SearchWidget
+    from wtforms import fields as wf
+
+    static_fields = (wf.StringField, wf.TextAreaField, wf.IntegerField, wf.FloatField, wf.DecimalField,
+                     wf.DateField, wf.DateTimeField, wf.BooleanField, wf.SelectField)
+
+    class CachedSearchWidget(SearchWidget):
+        """FAB's search widget. With no filter active its HTML depends only on
+        the view, the columns offered (masking removes some per role), the
+        language and the fields' static markup: kept per process for that key.
+        Fields whose choices come from the database, an active filter or a CSP
+        nonce: rendered every time, as FAB does."""
+
+        def _key(self, kwargs):
+            from flask import current_app
+            from flask_babel import get_locale
+
+            args = self.template_args
+            if kwargs or self.filters is None or self.filters.get_filters_values_tojson():
+                return None
+            if "csp_nonce" in current_app.jinja_env.globals:
+                return None
+            form, cols = args.get("form"), tuple(args.get("include_cols") or ())
+            try:
+                if any(not isinstance(form[col], static_fields) for col in cols):
+                    return None
+                if any(getattr(form[col], "query_func", None) or getattr(form[col], "datamodel", None)
+                       for col in cols):
+                    return None
+            except KeyError:
+                return None
+            return (id(current_app), self.template, args.get("route_base"), cols,
+                    tuple(args.get("exclude_cols") or ()), str(get_locale()))
+
+        def __call__(self, **kwargs):
+            key = self._key(kwargs)
+            if key is None:
+                return super().__call__(**kwargs)
+            hit = _SEARCH.get(key)
+            if hit is None:
+                if len(_SEARCH) > 500:
+                    _SEARCH.clear()
+                hit = _SEARCH[key] = super().__call__(**kwargs)
+            return hit
+
+    return CachedSearchWidget
+
+
+CachedSearchWidget = _search_widget_class()

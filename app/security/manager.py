@@ -29,7 +29,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import joinedload
 
 from app.core import audit
-from app.security import limits, sessions
+from app.security import limits, permcache, sessions
 from app.security import views as it_views
 from app.security.guards import GuardedViewMixin, check_password_reset
 from app.security.models import UserAccount, UserSession
@@ -123,7 +123,7 @@ class SecurityManager(FabSecurityManager):
         sid = sessions.current_sid() or ""
         row = self.session.execute(
             select(User, UserSession.sid, UserSession.created_at, UserSession.revoked_at,
-                   UserAccount.must_change_password)
+                   UserAccount.must_change_password, permcache.version_subquery())
             .outerjoin(UserSession, and_(UserSession.sid == sid, UserSession.user_id == User.id))
             .outerjoin(UserAccount, UserAccount.user_id == User.id)
             .options(joinedload(User.roles), joinedload(User.groups))
@@ -131,7 +131,10 @@ class SecurityManager(FabSecurityManager):
         ).unique().one_or_none()
         if row is None:
             return None
-        user, found_sid, created_at, revoked_at, must_change = row
+        user, found_sid, created_at, revoked_at, must_change, perm_version = row
+        # the roles' permission version, read in this same statement: the
+        # permission sets are then taken from this process's cache (permcache.py)
+        g._ozk_perm_version = (perm_version,)
         if not user.is_active:
             return None
         if not sessions.session_valid(created_at, revoked_at, found_sid is not None):
@@ -139,21 +142,62 @@ class SecurityManager(FabSecurityManager):
         user._ozk_must_change = bool(must_change)
         return user
 
-    # -- permissions: one query per request --------------------------------
+    def warm_up(self):
+        """Compile ``load_user``'s statement once at start-up (SQLAlchemy
+        generates its visitor code per construct the first time: ~0.3 s on
+        the first logged-in request of a worker otherwise). No query runs."""
+        stmt = (select(User, UserSession.sid, UserSession.created_at, UserSession.revoked_at,
+                       UserAccount.must_change_password, permcache.version_subquery())
+                .outerjoin(UserSession, and_(UserSession.sid == "", UserSession.user_id == User.id))
+                .outerjoin(UserAccount, UserAccount.user_id == User.id)
+                .options(joinedload(User.roles), joinedload(User.groups))
+                .where(User.id == 0))
+        dialect = self.session.get_bind().dialect
+        stmt.compile(dialect=dialect)
+        from sqlalchemy.orm import Query
+
+        Query([Permission.name, ViewMenu.name]).select_from(PermissionView).join(
+            Permission, PermissionView.permission_id == Permission.id).statement.compile(dialect=dialect)
+        # the shapes a register page runs: an ORM select with a joined
+        # many-to-one, a count over a subquery, the audit entry's insert
+        from sqlalchemy import func, insert
+
+        from app.core.audit import AuditEntry
+        from app.core.registry import REGISTRY
+
+        for entry in REGISTRY[:3]:
+            model = entry.view.datamodel.obj
+            rels = [r for r in model.__mapper__.relationships if r.direction.name == "MANYTOONE"][:2]
+            query = Query(model).options(*[joinedload(getattr(model, r.key)) for r in rels]).filter(
+                model.id == 0).limit(1)
+            query.statement.compile(dialect=dialect)
+            select(func.count()).select_from(query.subquery()).compile(dialect=dialect)
+        insert(AuditEntry).values(register="x", record_id=0, action="read").compile(dialect=dialect)
+
+    # -- permissions: once per role set and permission version -------------
     def _permissions_for(self, roles):
         role_ids = tuple(sorted(r.id for r in roles if r is not None))
         cache = g.setdefault("_ozk_perm_cache", {})
         if role_ids not in cache:
-            rows = self.session.execute(
-                select(Permission.name, ViewMenu.name)
-                .select_from(PermissionView)
-                .join(Permission, PermissionView.permission_id == Permission.id)
-                .join(ViewMenu, PermissionView.view_menu_id == ViewMenu.id)
-                .join(assoc_permissionview_role, assoc_permissionview_role.c.permission_view_id == PermissionView.id)
-                .where(assoc_permissionview_role.c.role_id.in_(role_ids))
-            ).all() if role_ids else []
-            cache[role_ids] = {(p, v) for p, v in rows}
+            version = g.get("_ozk_perm_version")
+            if version is None:   # anonymous: no load_user, one query per request
+                cache[role_ids] = self._query_permissions(role_ids)
+            else:
+                cache[role_ids] = permcache.cached_permissions(
+                    str(self.session.get_bind().url), version[0], role_ids,
+                    lambda: self._query_permissions(role_ids))
         return cache[role_ids]
+
+    def _query_permissions(self, role_ids):
+        rows = self.session.execute(
+            select(Permission.name, ViewMenu.name)
+            .select_from(PermissionView)
+            .join(Permission, PermissionView.permission_id == Permission.id)
+            .join(ViewMenu, PermissionView.view_menu_id == ViewMenu.id)
+            .join(assoc_permissionview_role, assoc_permissionview_role.c.permission_view_id == PermissionView.id)
+            .where(assoc_permissionview_role.c.role_id.in_(role_ids))
+        ).all() if role_ids else []
+        return frozenset((p, v) for p, v in rows)
 
     def _has_view_access(self, user, permission_name, view_name):
         roles = self.get_user_roles(user)
