@@ -183,11 +183,16 @@ def _value(obj, key, value):
 
 def _column_values(obj):
     mapper = inspect(obj).mapper
-    return {
+    values = {
         attr.key: _value(obj, attr.key, getattr(obj, attr.key))
         for attr in mapper.column_attrs
-        if not _skipped(attr)
+        if not _skipped(attr) and attr.key != "extra"
     }
+    if "extra" in mapper.column_attrs and getattr(obj, "extra", None):
+        from app.core.customfields import audit_changes
+
+        values.update({k: pair[1] for k, pair in audit_changes(obj, {}, obj.extra).items()})
+    return values
 
 
 def _changed_values(obj):
@@ -197,6 +202,12 @@ def _changed_values(obj):
         if _skipped(attr):
             continue
         hist = state.attrs[attr.key].history
+        if attr.key == "extra" and hist.has_changes():   # fields added from the screen: one line each
+            from app.core.customfields import audit_changes
+
+            changes.update(audit_changes(obj, hist.deleted[0] if hist.deleted else None,
+                                         hist.added[0] if hist.added else None))
+            continue
         if hist.has_changes():
             before = hist.deleted[0] if hist.deleted else None
             after = hist.added[0] if hist.added else None

@@ -95,6 +95,12 @@ def _relationship_for(model, key):
 
 
 def field_label(view, model, key) -> str:
+    if key.startswith("cf_") and model is not None:   # a field added from the screen
+        from app.core.customfields import definitions
+
+        found = next((d for d in definitions(model.__tablename__) if d.name == key), None)
+        if found is not None:
+            return found.label
     if key in CORE_LABELS and key.endswith("_id"):
         return CORE_LABELS[key]
     name = _relationship_for(model, key) if key.endswith("_id") else None
@@ -167,6 +173,12 @@ def format_value(model, key, raw, users=None, personal_ok=True) -> str:
         choices.setdefault("state", approval.STATE_LABELS)
     if key in choices:
         return str(choices[key].get(raw, raw))
+    if key.startswith("cf_") and model is not None:
+        from app.core.customfields import audit_value
+
+        shown = audit_value(model, key, raw)
+        if shown is not None:
+            return shown
     column = model.__table__.columns.get(key) if model is not None else None
     if column is None:
         return str(raw)

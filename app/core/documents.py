@@ -69,6 +69,9 @@ def user_name(user_id) -> str:
 
 
 def doc_context(view, item, title, fields, signatures, date=None, notes=None):
+    from app.core.customfields import pdf_fields
+
+    fields = list(fields or []) + pdf_fields(item)    # fields added from the screen, marked "PDF"
     approved = getattr(item, "state", None) == approval.APPROVED
     decider = getattr(item, "decided_by", None)
     code = verification_code(item) if approved else None
