@@ -579,38 +579,34 @@ def export_kind(model, col) -> str:
 
 
 def filter_query(query, model, args):
-    from sqlalchemy import String as SAString, cast, func
-
     from app.core import turkish
     from app.core.db import fold_sql
 
     defs = [d for d in definitions(model.__tablename__) if d.shows("filter") or d.shows("search")]
     if not defs or not any(a.startswith(PREFIX) for a in args):
         return query
-    dialect = db.session.get_bind().dialect.name
     for d in defs:
         raw = (args.get(d.name) or "").strip()[:200]
         if not raw:
             continue
-        if dialect == "postgresql":
-            text_value = model.extra[d.key].astext
-        else:
-            text_value = func.json_extract(model.extra, f'$."{d.key}"')
+        element = model.extra[d.key]
         if d.kind == "choice":
             if raw in d.choice_map:
-                query = query.filter(cast(text_value, SAString) == raw)
+                query = query.filter(element.as_string() == raw)
         elif d.kind == "bool":
             if raw in ("1", "0"):
-                want = raw == "1"
-                if dialect == "postgresql":
-                    query = query.filter(model.extra[d.key].astext == ("true" if want else "false"))
-                else:
-                    query = query.filter(text_value == (1 if want else 0))
-        elif d.kind in ("integer", "money", "date", "datetime") or d.kind in LINKS:
-            query = query.filter(cast(text_value, SAString) == _normal_filter(d, raw))
+                query = query.filter(element.as_boolean().is_(raw == "1"))
+        elif d.kind == "integer":
+            value = _normal_filter(d, raw)
+            if value.lstrip("-").isdigit():
+                query = query.filter(element.as_integer() == int(value))
+        elif d.kind in ("money", "date", "datetime"):
+            query = query.filter(element.as_string().startswith(_normal_filter(d, raw), autoescape=True))
+        elif d.kind in LINKS:
+            if raw.isdigit() and len(raw) < 10:
+                query = query.filter(element.as_integer() == int(raw))
         else:
-            query = query.filter(fold_sql(cast(text_value, SAString)).contains(turkish.fold(raw),
-                                                                               autoescape=True))
+            query = query.filter(fold_sql(element.as_string()).contains(turkish.fold(raw), autoescape=True))
     return query
 
 
