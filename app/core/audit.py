@@ -181,17 +181,21 @@ def _value(obj, key, value):
     return _jsonable(value)
 
 
+# a column holding several fields (``extra``: the fields added from the screen) →
+# fn(obj, before, after) giving one change per field; set by app/core/customfields.py
+EXPANDED: dict = {}
+
+
 def _column_values(obj):
     mapper = inspect(obj).mapper
     values = {
         attr.key: _value(obj, attr.key, getattr(obj, attr.key))
         for attr in mapper.column_attrs
-        if not _skipped(attr) and attr.key != "extra"
+        if not _skipped(attr) and attr.key not in EXPANDED
     }
-    if "extra" in mapper.column_attrs and getattr(obj, "extra", None):
-        from app.core.customfields import audit_changes
-
-        values.update({k: pair[1] for k, pair in audit_changes(obj, {}, obj.extra).items()})
+    expand = EXPANDED.get("extra")
+    if expand is not None and "extra" in mapper.column_attrs and getattr(obj, "extra", None):
+        values.update({k: pair[1] for k, pair in expand(obj, {}, obj.extra).items()})
     return values
 
 
@@ -202,11 +206,9 @@ def _changed_values(obj):
         if _skipped(attr):
             continue
         hist = state.attrs[attr.key].history
-        if attr.key == "extra" and hist.has_changes():   # fields added from the screen: one line each
-            from app.core.customfields import audit_changes
-
-            changes.update(audit_changes(obj, hist.deleted[0] if hist.deleted else None,
-                                         hist.added[0] if hist.added else None))
+        if attr.key in EXPANDED and hist.has_changes():   # fields added from the screen: one line each
+            changes.update(EXPANDED[attr.key](obj, hist.deleted[0] if hist.deleted else None,
+                                              hist.added[0] if hist.added else None))
             continue
         if hist.has_changes():
             before = hist.deleted[0] if hist.deleted else None

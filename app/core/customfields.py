@@ -234,9 +234,11 @@ def entry_for(table):
 
 
 def _link_model(kind):
-    from app.registers.reference.models import Contact, Staff, Unit
-
-    return {"contact": Contact, "staff": Staff, "unit": Unit}[kind]
+    """The linked register's model, found in the registry (the core imports no register)."""
+    entry = entry_for(LINKS[kind][0])
+    if entry is None:
+        raise ValueError(kind)
+    return entry.model
 
 
 def typed(d: Definition, raw):
@@ -689,6 +691,11 @@ def audit_changes(obj, before, after) -> dict:
             new = PERSONAL_MARK if new not in (None, "") else new
         out[PREFIX + key] = [old, new]
     return out
+
+
+from app.core import audit as _audit  # noqa: E402
+
+_audit.EXPANDED["extra"] = audit_changes
 
 
 def audit_value(model, key, value):
