@@ -55,7 +55,7 @@ def test_it_adds_a_priority_to_wreaths_a_clerk_fills_filters_and_prints_it(page,
         page.select_option("#kind", "mesaj")
         page.click("#recipient + .select2-container")
         page.keyboard.type("işık")
-        page.locator(".select2-results__option", has_text="Işık").first.click()
+        page.locator(".select2-results__option", has_text="Hüseyin İŞIK").first.click()
         message = f"Öncelikli tebrik {tok}"
         page.fill("#message", message)
         page.select_option(f"#cf_{key}", "acil")
