@@ -206,8 +206,12 @@ def anonymize(dry_run=False, now=None):
         except Exception:
             db.session.rollback()
             raise
-    anonymize_custom(now=now)
+    LAST_CUSTOM.clear()
+    LAST_CUSTOM.update(anonymize_custom(now=now))
     return steps
+
+
+LAST_CUSTOM: dict = {}   # {register: records} of the last run's custom personal fields
 
 
 def anonymize_custom(dry_run=False, now=None) -> dict:
@@ -271,4 +275,7 @@ def anonymize_command(dry_run):
         click.echo(f"{step['register']}: {step['count']} kayıt {verb} "
                    f"(saklama {step['years']} yıl, {step['cutoff']:%d.%m.%Y} öncesi; "
                    f"alanlar: {', '.join(f[0] for f in step['fields'])})")
+    custom = anonymize_custom(dry_run=True) if dry_run else dict(LAST_CUSTOM)
+    for register, count in sorted(custom.items()):
+        click.echo(f"{register}: {count} kaydın ekrandan eklenen kişisel alanları {verb}")
     click.echo(f"Toplam: {sum(s['count'] for s in steps)} kayıt {verb}.")
