@@ -3,7 +3,7 @@ added from the screen vs without them (issue 18: within 1.2×).
 
     PYTHONPATH=. .venv/bin/python bench/custom_fields.py --rows 20000 --db sqlite
     PYTHONPATH=. .venv/bin/python bench/custom_fields.py --db postgresql \\
-        --url postgresql+psycopg://postgres@127.0.0.1:5432/bench_fields
+        --url postgresql+psycopg://postgres@127.0.0.1:5432/wt_fields
 
 Seeds ``--rows`` wreath orders (with values for the 5 fields in ``extra``),
 then times the same requests (the Flask test client, logged in as the clerk)
@@ -128,7 +128,7 @@ def main(argv=None):
     ap.add_argument("--warmup", type=int, default=3)
     args = ap.parse_args(argv)
     url = args.url or ("sqlite:///" + os.path.join(tempfile.mkdtemp(), "bench.db") if args.db == "sqlite"
-                       else "postgresql+psycopg://postgres@127.0.0.1:5432/bench_fields")
+                       else "postgresql+psycopg://postgres@127.0.0.1:5432/wt_fields")
     app = make_app(url)
     t0 = time.perf_counter()
     seed(app, args.rows)
@@ -146,6 +146,8 @@ def main(argv=None):
     results = {}
     for label, on in (("without", False), ("with 5", True), ("without (again)", False), ("with 5 (again)", True)):
         define(app, on)
+        page = client.get(urls["list"]).data.decode()
+        assert ("Teslim günü" in page) is on, "the fields are not (or still) in the list"
         for name, url_ in urls.items():
             results.setdefault(name, {})[label] = timed(client, url_, args.n, args.warmup)
     print(f"{'page':8} {'without':>16} {'with 5 fields':>16} {'ratio':>7}")
