@@ -231,6 +231,8 @@ def test_definition_changes_are_audited(clients, app, fields):
         who = {e.username for e in entries}
         db.session.remove()
     assert {"create", "update"} <= actions and "Çiçek sayısı" in changes and "bilgiislem" in who
+    log = it.get("/auditlog/list/?register=custom_field").data.decode()   # the audit log, in words
+    assert "Özel alanlar" in log and "Çiçek adedi" in log and "Çiçek sayısı" in log and "Etiket" in log
     html = clients["memur"].get("/wreathorderview/add").data.decode()
     assert "Çiçek sayısı" in html                 # shows at once, no restart
 
@@ -366,3 +368,78 @@ def test_personal_custom_value_masked_for_roles_without_personal_data(clients, a
     assert "Mehmet Yakınoğlu" in clients["memur"].get(f"/wreathorderview/show/{rid}").data.decode()
     html = clients["bilgiislem"].get(f"/wreathorderview/show/{rid}").data.decode()
     assert "Mehmet Yakınoğlu" not in html
+
+
+def test_link_yes_no_date_time_and_long_text_fields(clients, app, fields):
+    it, memur = clients["bilgiislem"], clients["memur"]
+    tag = uuid.uuid4().hex[:5]
+    keys = {k: f"{k}_{tag}" for k in ("kisi", "evet", "zaman", "uzun", "birim")}
+    assert _define(it, key=keys["kisi"], label="İlgili kişi", kind="contact").status_code == 302
+    assert _define(it, key=keys["evet"], label="Kartvizit eklensin", kind="bool", in_filter="y").status_code == 302
+    assert _define(it, key=keys["zaman"], label="Teslim saati", kind="datetime").status_code == 302
+    assert _define(it, key=keys["uzun"], label="Ek açıklama", kind="longtext", in_search="y").status_code == 302
+    assert _define(it, key=keys["birim"], label="Sorumlu birim", kind="unit").status_code == 302
+    from app.core.customfields import CustomField
+    from app.registers.reference.models import Unit
+
+    with app.app_context():
+        unit_id = db.session.query(Unit.id).first()[0]
+        db.session.remove()
+    try:
+        msg = f"Bağlantı {tag}"
+        resp = _wreath(memur, app, msg, **{f"cf_{fields['oncelik']}": "acil",
+                                            f"cf_{keys['kisi']}": str(_contact(app)), f"cf_{keys['evet']}": "y",
+                                            f"cf_{keys['zaman']}": "26.11.2026 14:30",
+                                            f"cf_{keys['uzun']}": "Çok satırlı\nÖzel not", f"cf_{keys['birim']}": str(unit_id)})
+        assert resp.status_code == 302, resp.data.decode()[:3000]
+        rid, extra, key = _wreath_row(app, msg)
+        assert extra[keys["kisi"]] == _contact(app) and extra[keys["evet"]] is True
+        assert extra[keys["zaman"]] == "2026-11-26T14:30" and extra[keys["birim"]] == unit_id
+        assert "özel not" in key
+        show = memur.get(f"/wreathorderview/show/{rid}").data.decode()
+        assert "Ahmet Işık" in show and "Evet" in show and "26.11.2026 14:30" in show
+        html = memur.get(f"/wreathorderview/list/?q={tag}&cf_{keys['evet']}=1").data.decode()
+        assert f"/wreathorderview/show/{rid}" in html
+        html = memur.get(f"/wreathorderview/list/?q={tag}&cf_{keys['evet']}=0").data.decode()
+        assert f"/wreathorderview/show/{rid}" not in html
+        # a link to a record that does not exist: refused, nothing saved
+        resp = _wreath(memur, app, msg + " yok", **{f"cf_{keys['kisi']}": "987654321"})
+        assert resp.status_code == 200 and _wreath_row(app, msg + " yok") is None
+        resp = _wreath(memur, app, msg + " saat", **{f"cf_{keys['zaman']}": "26.11.2026 25:99"})
+        assert resp.status_code == 200 and _wreath_row(app, msg + " saat") is None
+    finally:
+        with app.app_context():
+            for row in db.session.query(CustomField).filter(CustomField.key.in_(list(keys.values()))):
+                row.active = False
+            db.session.commit()
+            db.session.remove()
+
+
+def test_a_change_made_by_another_process_shows_after_the_ttl(app, clients, monkeypatch):
+    """Another gunicorn worker's change reaches this process's cache within
+    CUSTOM_FIELDS_TTL seconds, without a restart (and without this process's commit hook)."""
+    import time
+
+    from sqlalchemy import insert
+
+    from app.core import customfields as cf
+
+    tag = uuid.uuid4().hex[:5]
+    monkeypatch.setitem(app.config, "CUSTOM_FIELDS_TTL", 0.2)
+    with app.app_context():
+        cf.definitions("wreath_order")              # cached now
+        with db.engine.begin() as conn:             # "the other process": no session, no hook
+            conn.execute(insert(cf.CustomField.__table__).values(
+                register="wreath_order", key=f"diger_{tag}", label="Diğer süreç", kind="text", required=False,
+                in_list=True, in_form=True, in_show=True, in_search=False, in_filter=False, in_export=True,
+                in_pdf=False, position=0, personal=False, active=False))
+            conn.execute(cf.CustomField.__table__.update().where(cf.CustomField.key == f"diger_{tag}")
+                         .values(active=True))
+        time.sleep(0.3)
+        assert any(d.key == f"diger_{tag}" for d in cf.definitions("wreath_order"))
+        with db.engine.begin() as conn:
+            conn.execute(cf.CustomField.__table__.update().where(cf.CustomField.key == f"diger_{tag}")
+                         .values(active=False))
+        time.sleep(0.3)
+        assert not any(d.key == f"diger_{tag}" for d in cf.definitions("wreath_order"))
+        db.session.remove()

@@ -42,6 +42,7 @@ OTHER_REGISTERS = {
     "ab_user": "Kullanıcılar", "ab_role": "Roller", "ab_permission_view": "Yetkiler",
     "security": "Güvenlik", "backup": "Yedekleme", "settings": "Kurum ayarları",
     "setting": "Kurum ayarları", "attachment": "Ekler", "audit_entry": "Denetim kaydı",
+    "custom_field": "Özel alanlar",
 }
 
 
@@ -234,6 +235,15 @@ def format_value(model, key, raw, users=None, personal_ok=True) -> str:
 # ---------------------------------------------------------------------------
 
 CHANGE_ACTIONS = ("update", "state", "archive", "restore")
+
+
+def _plain(value) -> str:
+    if value in (None, ""):
+        return EMPTY
+    if value is True or value is False:
+        return "Evet" if value else "Hayır"
+    return str(value)
+
 SNAPSHOT_ACTIONS = ("create", "purge")
 
 
@@ -285,6 +295,19 @@ def describe(entries, user=None, view=None):
                     lines.append((field_label(reg_view, model, key),
                                   format_value(model, key, pair[0], users, personal_ok),
                                   format_value(model, key, pair[1], users, personal_ok)))
+            elif e.action in CHANGE_ACTIONS + SNAPSHOT_ACTIONS and e.register == "custom_field":
+                # a field definition (app/core/customfieldviews.py): its screen's labels
+                from app.core.customfieldviews import CustomFieldView
+
+                labels = CustomFieldView.label_columns
+                for key, value in changes.items():
+                    label = str(labels.get(key, key))
+                    if key == "id":
+                        continue
+                    if e.action in CHANGE_ACTIONS and isinstance(value, (list, tuple)) and len(value) == 2:
+                        lines.append((label, _plain(value[0]), _plain(value[1])))
+                    elif e.action in SNAPSHOT_ACTIONS and value not in (None, ""):
+                        lines.append((label, _plain(value), None))
             elif e.action in SNAPSHOT_ACTIONS and model is not None:
                 for key, value in changes.items():
                     if key == "id" or key in ("archived", "archived_at") and not value:
