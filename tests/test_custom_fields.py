@@ -240,11 +240,25 @@ def test_definition_changes_are_audited(clients, app, fields):
 def test_bad_definitions_are_refused(clients, app):
     it = clients["bilgiislem"]
     resp = _define(it, key="Büyük Harf", label="X")
-    assert resp.status_code in (200, 302) and _field(app, "Büyük Harf") is None
+    assert resp.status_code == 200 and _field(app, "Büyük Harf") is None
+    html = resp.data.decode()
+    assert "Anahtar küçük harf" in html and 'value="Büyük Harf"' in html     # what was typed is kept
     resp = _define(it, key="secim_bos", label="Boş seçim", kind="choice", choices_text="")
-    assert _field(app, "secim_bos") is None
+    assert _field(app, "secim_bos") is None and "en az bir seçenek" in resp.data.decode()
+    resp = _define(it, key="iki_kez", label="İlk")
+    resp = _define(it, key="iki_kez", label="İkinci")
+    assert resp.status_code == 200 and "zaten var" in resp.data.decode()
+    assert _field(app, "iki_kez")["label"] == "İlk"
+    from app.core.customfields import CustomField
+
+    with app.app_context():
+        db.session.query(CustomField).filter_by(key="iki_kez").one().active = False
+        db.session.commit()
+        db.session.remove()
+    resp = _define(it, key="<script>x", label="<b>kalın</b>")
+    assert "<b>kalın</b>" not in resp.data.decode()
     resp = _define(it, key="kind", label="Tür gizle", kind="hide")          # NOT NULL: refused
-    assert _field(app, "kind") is None
+    assert _field(app, "kind") is None and "isteğe bağlı" in resp.data.decode()
     resp = _define(it, key="x1", label="X", register="no_such_table")
     assert resp.status_code in (200, 302) and _field(app, "x1", "no_such_table") is None
 

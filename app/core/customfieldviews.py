@@ -88,12 +88,51 @@ class CustomFieldView(ModelView):
         "active": lambda v: "Evet" if v else "Hayır", **{f: (lambda v: "Evet" if v else "Hayır") for f in FLAGS},
     }
 
+    add_template = "register/add.html"     # shows the form's own errors above it
+    edit_template = "register/edit.html"
+
     def _init_forms(self):
         super()._init_forms()
-        from app.core.fields import optional_checkboxes
+        from app.core.fields import optional_checkboxes, text_inputs_clean
 
         for form_cls in (self.add_form, self.edit_form):
             optional_checkboxes(form_cls)
+            text_inputs_clean(form_cls)
+        self.add_form = self._checked(self.add_form, editing=False)
+        self.edit_form = self._checked(self.edit_form, editing=True)
+
+    def _checked(self, form_cls, editing):
+        """The definition is checked on validation: a wrong one is shown on the
+        form with a Turkish message (what was typed is kept), nothing saved."""
+        view = self
+
+        class CheckedForm(form_cls):
+            def validate(self, extra_validators=None):
+                ok = super().validate(extra_validators)
+                if not ok:
+                    return False
+                data = {name: f.data for name, f in self._fields.items()}
+                if editing:
+                    item = view.datamodel.get(getattr(self, "_id", None)) if getattr(self, "_id", None) else None
+                    if item is None:
+                        return False
+                    data = {**{c.key: getattr(item, c.key) for c in CustomField.__table__.columns}, **data}
+                data["choices"] = cf.parse_choices(data.get("choices_text") or "")
+                try:
+                    row = cf.validate_row(data)
+                except cf.ConfigError as exc:
+                    self.form_errors.append(str(exc))
+                    return False
+                if not editing:
+                    from app.extensions import db
+
+                    if db.session.query(CustomField.id).filter_by(register=row["register"], key=row["key"]).first():
+                        self.form_errors.append("Bu kayıt defterinde bu anahtarla bir alan zaten var.")
+                        return False
+                return True
+
+        CheckedForm.__name__ = form_cls.__name__
+        return CheckedForm
 
     def _normalise(self, item):
         data = {c.key: getattr(item, c.key) for c in CustomField.__table__.columns}
