@@ -457,3 +457,28 @@ def test_a_change_made_by_another_process_shows_after_the_ttl(app, clients, monk
         time.sleep(0.3)
         assert not any(d.key == f"diger_{tag}" for d in cf.definitions("wreath_order"))
         db.session.remove()
+
+
+def test_labels_and_values_are_escaped(clients, app, fields):
+    it, memur = clients["bilgiislem"], clients["memur"]
+    key = f"xss_{uuid.uuid4().hex[:5]}"
+    evil = "<img src=x onerror=alert(1)>"
+    assert _define(it, key=key, label=evil, kind="text", in_filter="y", in_pdf="y").status_code == 302
+    from app.core.customfields import CustomField
+
+    try:
+        html = memur.get("/wreathorderview/add").data.decode()
+        assert evil not in html
+        msg = f"Kaçış {uuid.uuid4().hex[:6]}"
+        _wreath(memur, app, msg, **{f"cf_{fields['oncelik']}": "acil", f"cf_{key}": "<script>alert(2)</script>"})
+        rid = _wreath_row(app, msg)[0]
+        for url in (f"/wreathorderview/show/{rid}", "/wreathorderview/list/", f"/wreathorderview/edit/{rid}"):
+            html = memur.get(url).data.decode()
+            assert evil not in html and "<script>alert(2)</script>" not in html, url
+        pdf = memur.get(f"/wreathorderview/pdf/{rid}")
+        assert pdf.status_code == 200
+    finally:
+        with app.app_context():
+            db.session.query(CustomField).filter_by(key=key).one().active = False
+            db.session.commit()
+            db.session.remove()
