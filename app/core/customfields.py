@@ -174,14 +174,19 @@ def _ttl():
 
 
 def _load(session=None):
+    """Every active definition, read on a connection of its own (a failed read,
+    e.g. before ``field01`` ran, never spoils the caller's transaction; and it
+    may run inside a flush)."""
     table = CustomField.__table__
-    session = session or db.session
-    with session.no_autoflush:
-        try:
-            rows = session.execute(select(table).where(table.c.active.is_(True))
-                                   .order_by(table.c.position, table.c.id)).mappings().all()
-        except Exception:  # noqa: BLE001 - table not migrated yet: no custom fields
-            return {}, {}
+    try:
+        with db.engine.connect() as conn:
+            rows = conn.execute(select(table).where(table.c.active.is_(True))
+                                .order_by(table.c.position, table.c.id)).mappings().all()
+    except Exception:  # noqa: BLE001 - table not migrated yet: no custom fields
+        import logging
+
+        logging.getLogger(__name__).warning("custom field definitions could not be read", exc_info=True)
+        return {}, {}
     defs, hidden = {}, {}
     for r in rows:
         if r["kind"] == "hide":
