@@ -29,7 +29,7 @@ def demo_assignments() -> int:
 
     from flask_appbuilder.security.sqla.models import User
 
-    from app.core.assignment import Assignment, entry_of
+    from app.core.assignment import Assignment, entry_of, reference_of
 
     if db.session.query(Assignment.id).first() is not None:
         return 0
@@ -51,11 +51,9 @@ def demo_assignments() -> int:
         if getattr(record, "assignment_finished", lambda: False)():
             continue
         entry = entry_of(record)
-        number = getattr(record, "number", None)
-        reference = record.audit_reference()
         db.session.add(Assignment(
             register=record.__tablename__, record_id=record.id, view_name=entry.name,
-            register_label=str(entry.label), reference=(f"{number} {reference}" if number else reference)[:200],
+            register_label=str(entry.label), reference=reference_of(record),
             assigned_to_id=clerk.id, assigned_by_id=director.id,
             assigned_at=dt.datetime.combine(due - dt.timedelta(days=10), dt.time(10)), due_date=due,
             note="Takip edip sonucu bildiriniz."))

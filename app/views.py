@@ -25,6 +25,9 @@ def add_views(appbuilder):
     from app.core.inbox import approval_menu_for_deciders
 
     approval_menu_for_deciders(current_app)
+    from app.registers.signing.views import add_delegation_view
+
+    add_delegation_view(appbuilder)
     cat_label, cat_icon = CATEGORIES["audit"]
     appbuilder.add_view(AuditLogView, "AuditLogView", label=_l("Audit log"), icon="fa-history",
                         category="audit", category_label=cat_label, category_icon=cat_icon)

@@ -305,3 +305,44 @@ def test_digest_and_none_preferences(app, clients):
         assert db.session.get(NotificationPreference, user_id(app, "mudur")) is None or \
             db.session.get(NotificationPreference, user_id(app, "mudur")).email_mode != "none"
         db.session.remove()
+
+
+def test_the_assignee_picker_offers_exactly_who_may_open_the_register_in_one_query(app):
+    from sqlalchemy import event
+
+    from app.core.assignment import candidates, user_may_open
+    from flask_appbuilder.security.sqla.models import User
+
+    with app.app_context():
+        for view in ("ActionItemView", "LetterView", "MayorOrderView"):
+            statements = []
+            listener = lambda *a: statements.append(a[2])   # noqa: E731
+            event.listen(db.engine, "before_cursor_execute", listener)
+            try:
+                offered = {u.username for u in candidates(view)}
+            finally:
+                event.remove(db.engine, "before_cursor_execute", listener)
+            assert len(statements) == 1, statements
+            expected = {u.username for u in db.session.query(User).filter(User.active.is_(True))
+                        if user_may_open(u, view)}
+            assert offered == expected and "mudur" in offered, view
+            from app.core.registry import REGISTRY
+
+            if next(e for e in REGISTRY if e.name == view).personal_data:
+                assert "bilgiislem" not in offered      # KVKK: IT opens no register naming people
+        db.session.remove()
+
+
+def test_demo_assignments_name_their_record_once(app):
+    """"BT-2026-0001 BT-2026-0001 Kış hazırlıkları" was what İşlerim read."""
+    import re
+
+    from app.core.assignment import Assignment
+
+    with app.app_context():
+        rows = db.session.query(Assignment).all()
+        assert rows
+        for row in rows:
+            for number in re.findall(r"\b[A-Z]{1,3}-\d{4}-\d{4}\b", row.reference):
+                assert row.reference.count(number) == 1, row.reference
+        db.session.remove()

@@ -49,13 +49,16 @@ def test_clerk_records_an_order_to_two_units_and_the_director_sees_the_overdue_o
     assert set(rows) == {"Zabıta Müdürlüğü", "Mali Hizmetler Müdürlüğü"}
     order_url = page.url
 
-    # Zabıta answers: the clerk records it on the unit's row and is back on the order
-    page.goto(page.base + f"/orderfollowupview/edit/{rows['Zabıta Müdürlüğü'][0]}")
-    page.select_option("#status", "yanitlandi")
-    page.fill("#answer", "Arızalı 12 lamba değiştirildi.")
-    page.click(SAVE)
+    # Zabıta answers: the clerk records it in the unit's row, on the order's own page
+    row_id = rows["Zabıta Müdürlüğü"][0]
+    page.click(f"#ozk-answer-open-{row_id}")
+    page.fill(f"#ozk-answer-{row_id}", "Arızalı 12 lamba değiştirildi.")
+    page.select_option(f"#ozk-answer-status-{row_id}", "yanitlandi")
+    page.click(f"#ozk-answer-save-{row_id}")
     page.wait_for_load_state("networkidle")
-    assert page.url.split("?")[0] == order_url.split("?")[0], page.content()[-3000:]
+    assert page.url.split("?")[0].split("#")[0] == order_url.split("?")[0].split("#")[0], page.content()[-3000:]
+    assert "Birimin yanıtı kaydedildi: Zabıta Müdürlüğü" in page.content()
+    assert "Arızalı 12 lamba değiştirildi." in page.locator(f"#ozk-unit-{row_id}").inner_text()
     shot(page, "mayor-order-show")
     rows = _rows(app, subject)
     assert rows["Zabıta Müdürlüğü"][2] == "yanitlandi" and rows["Mali Hizmetler Müdürlüğü"][2] == "gecikti"

@@ -251,8 +251,28 @@ def test_overdue_incoming_highlighted(app, clients, setup):
 
 def test_incoming_letter_is_not_submitted(app, clients, setup):
     inc = incoming(app, clients["memur"], setup, subject="Onaya gitmeyen gelen yazı")
+    assert inc["state"] == "registered"
+    page = text(clients["memur"].get(f"/letterview/show/{inc['id']}"))
+    assert 'id="ozk-state">Kayıtlı<' in page and "Taslak" not in page
+    assert 'id="ozk-submit"' not in page
     resp = clients["memur"].post(f"/letterview/submit/{inc['id']}", follow_redirects=True)
     assert "Gelen evrak onaya gönderilmez" in text(resp)
+    assert get(app, inc["id"])["state"] == "registered"
+    # the list's status column says Kayıtlı, and the clerk's home lists no such "draft"
+    listing = text(clients["memur"].get("/letterview/list/?_flt_0_subject=Onaya+gitmeyen"))
+    row = listing.split(f"/letterview/show/{inc['id']}")[1].split("</tr>")[0]
+    assert "Kayıtlı" in row and "Taslak" not in row
+    assert f"/letterview/show/{inc['id']}" not in text(clients["memur"].get("/"))
+    # turned into an outgoing letter it becomes a draft to be signed
+    with app.app_context():
+        letter = db.session.get(Letter, inc["id"])
+        letter.direction = "giden"
+        db.session.commit()
+        assert letter.state == "draft"
+        letter.direction = "gelen"
+        db.session.commit()
+        assert letter.state == "registered"
+        db.session.remove()
 
 
 def test_template_fills_the_text(app, clients, setup):
@@ -327,6 +347,13 @@ def test_letter_pdf_blocks(app, clients, setup, tmp_path):
         < flat.index("İlgi") < flat.index("resepsiyona") < flat.index("Belediye Başkanı a.") < flat.index("Ek:") \
         < flat.index("Dağıtım") < flat.index("Paraf")
     assert "GİZLİ" not in flat and "HİZMETE ÖZEL" not in flat
+    # set in the Times-metric serif the rules ask for, embedded (the other PDFs keep Roboto)
+    fonts = set()
+    for page_ in PdfReader(io.BytesIO(resp.data)).pages:
+        for font in (page_["/Resources"].get("/Font") or {}).values():
+            fonts.add(str(font.get_object()["/BaseFont"]))
+    assert any("LiberationSerif" in f and "Bold" not in f for f in fonts), fonts
+    assert any("LiberationSerif-Bold" in f for f in fonts), fonts
     import os
 
     (tmp_path / "letter.pdf").write_bytes(resp.data)
@@ -399,6 +426,16 @@ def test_demo_letters_loaded(app):
         assert sum(1 for x in letters if x.direction == "gelen") >= 8
         assert any(x.answered_by_id for x in letters)
         assert any(x.security != "normal" for x in letters)
+        # a signed demo reply went through its chain on its own day: the paraf block and the
+        # signature block print people, not a bare title
+        from app.core import signing
+
+        reply = next(x for x in letters if x.direction == "giden" and x.state == "approved"
+                     and x.kind == "external" and x.created_by_id is not None)
+        steps = signing.steps(reply)
+        assert [s.state for s in steps] == ["signed"] * 3
+        assert {s.signed_at.date() for s in steps} == {reply.letter_date}
+        assert reply.signature_block()["name"] and [r["title"] for r in reply.paraf_rows()] == ["Hazırlayan", "Müdür"]
         from app.registers.correspondence import demo
 
         assert demo.load() == 0       # idempotent

@@ -343,3 +343,83 @@ def test_an_archived_row_or_order_is_not_overdue(app, clients, units):
     assert after[units["Fen İşleri Müdürlüğü"]] == before[units["Fen İşleri Müdürlüğü"]] - 1
     assert "Talimat T5 arşiv" not in text(clients["mudur"].get(
         "/orderfollowupview/list/?overdue=1&psize_OrderFollowUpView=100"))
+
+
+# --- a unit's answer recorded on the order's own page ------------------------------
+def _version(app, row_id):
+    return in_db(app, lambda: db.session.get(OrderFollowUp, row_id).version)
+
+
+def test_a_units_answer_is_recorded_on_the_orders_page(app, clients, units):
+    from app.core.audit import AuditEntry
+
+    subject = "Talimat T9 satırdan yanıt"
+    new_order(clients["memur"], subject, [units["Fen İşleri Müdürlüğü"], units["Zabıta Müdürlüğü"]],
+              due=TODAY + D(days=5))
+    order = order_of(app, subject)
+    rows = rows_of(app, subject)
+    fen, zabita = rows["Fen İşleri Müdürlüğü"][0], rows["Zabıta Müdürlüğü"][0]
+    page = text(clients["memur"].get(f"/mayororderview/show/{order}"))
+    table = page.split('id="ozk-order-units"')[1].split("</table>")[0]
+    assert f'id="ozk-unit-{fen}"' in table and f'action="/orderfollowupview/answer/{fen}"' in table
+    # the clerk writes Fen İşleri's answer in its row and lands back on the order, at the row
+    resp = clients["memur"].post(f"/orderfollowupview/answer/{fen}", data={
+        "answer": "Kaldırımlar 3 gün içinde onarılacak.", "answered_on": "", "status": ANSWERED,
+        "version": str(_version(app, fen))})
+    assert resp.status_code == 302 and resp.headers["Location"].endswith(f"/mayororderview/show/{order}#ozk-unit-{fen}")
+    row = in_db(app, lambda: (lambda f: (f.status, f.answer, f.answered_on))(db.session.get(OrderFollowUp, fen)))
+    assert row == (ANSWERED, "Kaldırımlar 3 gün içinde onarılacak.", TODAY)
+    page = text(clients["memur"].get(f"/mayororderview/show/{order}"))
+    assert "Birimin yanıtı kaydedildi: Fen İşleri Müdürlüğü" in page
+    fen_row = page.split(f'id="ozk-unit-{fen}"')[1].split("</tr>")[0]
+    assert "Yanıtlandı" in fen_row and "Kaldırımlar 3 gün içinde onarılacak." in fen_row
+    assert "ozk-answer-form" not in fen_row                        # answered: no form any more
+    changes = in_db(app, lambda: [e.action for e in db.session.query(AuditEntry)
+                                  .filter_by(register="mayor_order_unit", record_id=fen)])
+    assert "update" in changes
+    # a stale version (a colleague saved meanwhile) is refused, nothing overwritten, the text kept
+    stale = _version(app, zabita)
+    edit_follow_up(clients["mudur"], app, zabita, answer="Müdürün notu", status=ANSWERED)
+    resp = clients["memur"].post(f"/orderfollowupview/answer/{zabita}", data={
+        "answer": "Zabıta denetimi yapıldı.", "answered_on": TODAY.strftime("%d.%m.%Y"), "status": DONE,
+        "version": str(stale)}, follow_redirects=True)
+    page = text(resp)
+    assert "siz bakarken değişti" in page
+    assert in_db(app, lambda: db.session.get(OrderFollowUp, zabita).answer) == "Müdürün notu"
+    kept = page.split(f'id="ozk-unit-{zabita}"')[1].split("</tr>")[0]
+    assert "Zabıta denetimi yapıldı." in kept and "<details class=\"ozk-answer\" open" in kept
+
+
+@pytest.mark.parametrize("values, message", [
+    ({"answer": "  "}, "birimin yanıtını yazın"),
+    ({"answered_on": "32.13.2026"}, "gg.aa.yyyy"),
+    ({"answered_on": (TODAY + D(days=3)).isoformat()}, "ileri"),
+    ({"status": "bekliyor"}, "Yanıtlandı veya Tamamlandı"),
+    ({"answer": "<script>alert(1)</script>", "version": "0"}, "siz bakarken"),
+])
+def test_inline_answer_bad_input_saves_nothing(app, clients, units, values, message):
+    subject = f"Talimat T10 hatalı yanıt {abs(hash(message)) % 10000}"
+    new_order(clients["memur"], subject, [units["Fen İşleri Müdürlüğü"]], due=TODAY + D(days=5))
+    row_id = rows_of(app, subject)["Fen İşleri Müdürlüğü"][0]
+    data = {"answer": "Yanıt", "answered_on": "", "status": ANSWERED, "version": str(_version(app, row_id))}
+    data.update(values)
+    resp = clients["memur"].post(f"/orderfollowupview/answer/{row_id}", data=data, follow_redirects=True)
+    flashed = re.findall(r'alert-(?:danger|success)[^>]*>(.*?)</div>', text(resp), re.S)
+    assert resp.status_code == 200 and message in text(resp), flashed
+    assert "<script>alert(1)</script>" not in resp.data.decode()
+    row = in_db(app, lambda: (lambda f: (f.status, f.answer))(db.session.get(OrderFollowUp, row_id)))
+    assert row == (WAITING, None)
+
+
+def test_inline_answer_needs_the_right_to_edit_rows(app, clients, units, login):
+    subject = "Talimat T11 yetki"
+    new_order(clients["memur"], subject, [units["Fen İşleri Müdürlüğü"]], due=TODAY + D(days=5))
+    order, row_id = order_of(app, subject), rows_of(app, subject)["Fen İşleri Müdürlüğü"][0]
+    data = {"answer": "Denetçi yazdı", "status": ANSWERED, "version": str(_version(app, row_id))}
+    page = text(clients["denetci"].get(f"/mayororderview/show/{order}"))
+    assert f'id="ozk-unit-{row_id}"' in page and "ozk-answer-form" not in page
+    for who in ("denetci", "bilgiislem"):
+        assert clients[who].post(f"/orderfollowupview/answer/{row_id}", data=data).status_code in (302, 403)
+    assert app.test_client().post(f"/orderfollowupview/answer/{row_id}", data=data).status_code in (302, 401, 403)
+    assert in_db(app, lambda: db.session.get(OrderFollowUp, row_id).answer) is None
+    assert clients["memur"].post("/orderfollowupview/answer/999999", data=data).status_code == 404

@@ -20,7 +20,7 @@ USERS = {"memur": R.CLERK, "mudur": R.DIRECTOR, "bilgiislem": R.IT, "denetci": R
 SKIP_ENDPOINTS = {"static", "appbuilder.static", "OzkAuthDBView.login", "OzkAuthDBView.logout",
                   "LocaleView.index", "UtilView.back", "HomeView.index"}
 ARGS = {"pk": "999999", "filename": "x", "name": "x", "attachment_id": "999999", "register": "contact",
-        "view_name": "ActionItemView", "assignment_id": "999999",
+        "view_name": "ActionItemView", "assignment_id": "999999", "grant_id": "999999",
         "locale": "tr"}
 
 

@@ -406,3 +406,140 @@ def test_the_next_signer_is_notified(app, signers, chained):
         notes = db.session.query(Notification).filter_by(user_id=baskan_id, record_id=pk,
                                                          view_name="SubscriptionView").all()
         assert len(notes) == 1 and "kararınızı bekliyor" in notes[0].text
+
+
+# --- a step held by one person -------------------------------------------------------
+PERSON_CHAIN = [Step(PARAF, PREPARER), Step(PARAF, person="baskanyardimcisi", title="Genel Sekreter"),
+                Step(IMZA, "Başkan")]
+
+
+def test_a_step_named_for_one_person(app, signers, monkeypatch):
+    monkeypatch.setattr(Subscription, "signature_chain", PERSON_CHAIN, raising=False)
+    pk = submitted(app, signers)
+    rows = step_rows(app, pk)
+    assert [(r[1], r[2], r[3]) for r in rows] == [
+        (PARAF, PREPARER, "signed"), (PARAF, "@baskanyardimcisi", "waiting"), (IMZA, "Başkan", "waiting")]
+    # the Başkan (a role, not that person) is refused and told whose step it is
+    resp = signers["baskan"].post(f"/subscriptionview/approve/{pk}", data=seen(app, pk), follow_redirects=True)
+    assert "Genel Sekreter parafı" in text(resp) and "Selin Korkmaz veya onun adına" in text(resp)
+    assert ("SubscriptionView", pk) in awaiting_ids(app, "baskanyardimcisi")
+    assert ("SubscriptionView", pk) not in awaiting_ids(app, "baskan")
+    assert ("SubscriptionView", pk) not in awaiting_ids(app, "mudur")
+    # somebody standing in for that person by a delegation to "@baskanyardimcisi" signs as V.
+    stand_in = grant(app, "mudur", "@baskanyardimcisi", "V.")
+    try:
+        assert ("SubscriptionView", pk) in awaiting_ids(app, "mudur")
+    finally:
+        end_grant(app, stand_in)
+    assert ("SubscriptionView", pk) not in awaiting_ids(app, "mudur")
+    signers["baskanyardimcisi"].post(f"/subscriptionview/approve/{pk}", data=seen(app, pk))
+    assert [r[3] for r in step_rows(app, pk)] == ["signed", "signed", "waiting"]
+    assert step_rows(app, pk)[1][5] == "baskanyardimcisi"
+    signers["baskan"].post(f"/subscriptionview/approve/{pk}", data=seen(app, pk))
+    assert fresh(app, pk).state == approval.APPROVED
+    assert history(app, pk) == ["Hazırlayan parafladı", "Genel Sekreter parafladı", "Başkan imzaladı"]
+
+
+def test_a_person_step_whose_person_is_missing_refuses_the_submission(app, signers, monkeypatch):
+    monkeypatch.setattr(Subscription, "signature_chain",
+                        [Step(PARAF, PREPARER), Step(IMZA, person="setting:nobody_here", title="Genel Sekreter")],
+                        raising=False)
+    pk = new_subscription(app, signers["memur"])
+    resp = signers["memur"].post(f"/subscriptionview/submit/{pk}", follow_redirects=True)
+    assert "Genel Sekreter" in text(resp) and "bulunamadı" in text(resp)
+    assert fresh(app, pk).state == approval.DRAFT
+
+
+# --- the screen "İmza yetki devirleri" -------------------------------------------------
+def delegation_form(uid, **values):
+    data = {"user_id": str(uid), "for_role": "Başkan", "kind": "V.",
+            "date_from": TODAY.isoformat(), "date_to": (TODAY + dt.timedelta(days=3)).isoformat(),
+            "note": "Yıllık izin süresince"}
+    data.update(values)
+    return data
+
+
+def user_id(app, username):
+    with app.app_context():
+        return user(username).id
+
+
+def test_delegation_screen_records_and_ends_a_delegation(app, signers, chained):
+    pk = submitted(app, signers)
+    signers["mudur"].post(f"/subscriptionview/approve/{pk}", data=seen(app, pk))
+    assert ("SubscriptionView", pk) not in awaiting_ids(app, "denetci")
+    page = text(signers["mudur"].get("/imzayetkisi/"))
+    assert "Yeni yetki devri" in page and "Belediye Başkanı" in page
+    # the Müdür records, on the Başkan's instruction, that the deputy stands in for him
+    resp = signers["mudur"].post("/imzayetkisi/ekle", data=delegation_form(
+        user_id(app, "baskanyardimcisi"), registers=["subscription"]), follow_redirects=True)
+    assert "Yetki kaydedildi: Selin Korkmaz, Belediye Başkanı adına V." in text(resp)
+    with app.app_context():
+        grant_row = (db.session.query(SignatureDelegation).filter_by(for_role="Başkan", active=True)
+                     .order_by(SignatureDelegation.id.desc()).first())
+        grant_id, scope = grant_row.id, grant_row.registers
+        logged = db.session.query(AuditEntry).filter_by(register="signature_delegation", record_id=grant_id).all()
+    assert scope == "subscription" and [e.action for e in logged] == ["create"]
+    page = text(signers["mudur"].get("/imzayetkisi/"))
+    row = page.split(f'id="ozk-delegation-{grant_id}"')[1].split("</tr>")[0]
+    assert "Selin Korkmaz" in row and "Yürürlükte" in row and "V. (vekâlet)" in row
+    assert ("SubscriptionView", pk) in awaiting_ids(app, "baskanyardimcisi")
+    # the auditor reads the list but has no form and cannot add or end
+    page = text(signers["denetci"].get("/imzayetkisi/"))
+    assert f'id="ozk-delegation-{grant_id}"' in page and "ozk-delegation-form" not in page
+    assert "ozk-end-delegation" not in page
+    assert signers["denetci"].post("/imzayetkisi/ekle", data=delegation_form(
+        user_id(app, "denetci"))).status_code in (302, 403)
+    assert signers["denetci"].post(f"/imzayetkisi/bitir/{grant_id}").status_code in (302, 403)
+    with app.app_context():
+        assert db.session.get(SignatureDelegation, grant_id).active
+    # ended: the deputy no longer signs for the Başkan
+    resp = signers["mudur"].post(f"/imzayetkisi/bitir/{grant_id}", follow_redirects=True)
+    assert "Yetki sona erdirildi" in text(resp)
+    assert ("SubscriptionView", pk) not in awaiting_ids(app, "baskanyardimcisi")
+    page = text(signers["mudur"].get("/imzayetkisi/"))
+    assert "Sona erdirildi" in page.split(f'id="ozk-delegation-{grant_id}"')[1].split("</tr>")[0]
+    with app.app_context():
+        actions = [e.action for e in db.session.query(AuditEntry)
+                   .filter_by(register="signature_delegation", record_id=grant_id).order_by(AuditEntry.id)]
+    assert actions == ["create", "update"]
+
+
+@pytest.mark.parametrize("values, message", [
+    ({"date_to": (TODAY - dt.timedelta(days=5)).isoformat()}, "Bitiş tarihi başlangıç tarihinden önce olamaz"),
+    ({"date_from": "31.02.2026"}, "gg.aa.yyyy"),
+    ({"for_role": "Admin"}, "Kimin adına"),
+    ({"kind": "X"}, "Yetki türünü seçin"),
+    ({"registers": ["no_such_table"]}, "Kayıt türlerini listeden seçin"),
+    ({"user_id": "99999999"}, "Yetki verilen kişiyi"),
+    ({"user_id": "<script>"}, "Yetki verilen kişiyi"),
+])
+def test_delegation_bad_input_is_refused_in_turkish_and_saves_nothing(app, signers, values, message):
+    with app.app_context():
+        before = db.session.query(SignatureDelegation).count()
+    resp = signers["mudur"].post("/imzayetkisi/ekle", data=delegation_form(user_id(app, "baskanyardimcisi"), **values),
+                                 follow_redirects=True)
+    assert resp.status_code == 200 and message in text(resp)
+    assert "<script>" not in resp.data.decode()
+    with app.app_context():
+        assert db.session.query(SignatureDelegation).count() == before
+
+
+def test_nobody_records_a_delegation_for_himself(app, signers):
+    with app.app_context():
+        before = db.session.query(SignatureDelegation).count()
+    resp = signers["mudur"].post("/imzayetkisi/ekle", data=delegation_form(user_id(app, "mudur")),
+                                 follow_redirects=True)
+    assert "Kendinize imza yetkisi kaydedemezsiniz" in text(resp)
+    resp = signers["baskan"].post("/imzayetkisi/ekle", data=delegation_form(user_id(app, "baskan")),
+                                  follow_redirects=True)
+    assert "Kendinize imza yetkisi kaydedemezsiniz" in text(resp)
+    with app.app_context():
+        assert db.session.query(SignatureDelegation).count() == before
+
+
+@pytest.mark.parametrize("username", ["memur", "bilgiislem"])
+def test_delegation_screen_is_closed_to_clerks_and_it(app, login, username):
+    client = login(username)
+    assert client.get("/imzayetkisi/").status_code in (302, 403)
+    assert client.post("/imzayetkisi/ekle", data=delegation_form(1)).status_code in (302, 403)

@@ -20,8 +20,12 @@ from sqlalchemy.orm import declared_attr, relationship
 from app.core.declare import field
 
 DRAFT, PENDING, APPROVED, REJECTED, CANCELLED = "draft", "pending", "approved", "rejected", "cancelled"
+# a record of an approvable register that its register says goes through no
+# approval (``approval_applies()``: an incoming letter is registered, not signed)
+REGISTERED = "registered"
 STATE_LABELS = {
     DRAFT: _l("Draft"),
+    REGISTERED: _l("Registered"),
     PENDING: _l("Awaiting approval"),
     APPROVED: _l("Approved"),
     REJECTED: _l("Rejected"),
@@ -76,6 +80,13 @@ class Approvable:
 
     def state_label(self):
         return str(STATE_LABELS.get(self.state, self.state))
+
+    def approval_applies(self) -> bool:
+        """Whether this record goes through approval (or its signature chain).
+        A register whose records differ by kind says so here (an incoming
+        letter is registered, not submitted): such a record is "Kayıtlı",
+        never "Taslak", and cannot be submitted."""
+        return True
 
     @property
     def is_locked(self):
@@ -144,6 +155,10 @@ def _problems(record):
 
 
 def submit(record, user):
+    applies = getattr(record, "approval_applies", None)
+    if record.state == REGISTERED or (applies is not None and not applies()):
+        raise ApprovalError(" ".join(record.approval_problems())
+                            or "Bu kayıt onaya veya imzaya sunulmaz; kaydedilmesi yeterlidir.")
     if record.state not in (DRAFT, REJECTED):
         raise ApprovalError("Yalnızca taslak veya reddedilmiş kayıtlar onaya gönderilebilir.")
     if getattr(record, "archived", False):
@@ -279,3 +294,27 @@ def cancel(record, user):
     if record.state in (APPROVED, CANCELLED):
         raise ApprovalError("Onaylanmış veya iptal edilmiş kayıt iptal edilemez.")
     record.state = CANCELLED
+
+
+def registered_or_draft(session, flush_context, instances):
+    """Before a flush: a record its register takes out of approval is
+    "Kayıtlı"; one that comes back into it (an incoming letter turned
+    outgoing) starts as "Taslak"."""
+    for obj in list(session.new) + list(session.dirty):
+        if not isinstance(obj, Approvable):
+            continue
+        applies = obj.approval_applies()
+        if not applies and obj.state in (None, DRAFT):
+            obj.state = REGISTERED
+        elif applies and obj.state == REGISTERED:
+            obj.state = DRAFT
+
+
+def _listen():
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    event.listen(Session, "before_flush", registered_or_draft)
+
+
+_listen()

@@ -81,7 +81,7 @@ def is_assignable(record) -> bool:
     return bool(getattr(type(record), "assignable", False))
 
 
-def _reference(record) -> str:
+def reference_of(record) -> str:
     number = getattr(record, "number", None)
     described = record.audit_reference() if hasattr(record, "audit_reference") else str(record.id)
     if number and number not in described:
@@ -120,7 +120,7 @@ def assign(record, to_user, due_date, by_user, note=None) -> Assignment:
                          assigned_to_id=to_user.id)
         db.session.add(row)
     row.register_label = str(entry.label)[:120]
-    row.reference = _reference(record)
+    row.reference = reference_of(record)
     row.assigned_by_id = getattr(by_user, "id", None)
     row.assigned_at = dt.datetime.now()
     row.due_date = due_date
@@ -189,11 +189,16 @@ def user_may_open(user, view_name) -> bool:
 def candidates(view_name) -> list:
     """Active users who may open the register's records (the assignee
     picker): nobody is given work they cannot see."""
-    from flask_appbuilder.security.sqla.models import User
+    from flask_appbuilder.security.sqla.models import Permission, PermissionView, Role, User, ViewMenu
+    from sqlalchemy import or_
 
-    users = db.session.query(User).filter(User.active.is_(True)).all()
-    users = [u for u in users if user_may_open(u, view_name)]
     from app.core.turkish import sort_key
+
+    may_show = Role.permissions.any(PermissionView.permission.has(Permission.name == "can_show")
+                                    & PermissionView.view_menu.has(ViewMenu.name == view_name))
+    users = (db.session.query(User)       # one query, whatever the number of users and roles
+             .filter(User.active.is_(True), User.roles.any(or_(Role.name == "Admin", may_show)))
+             .all())
 
     return sorted(users, key=lambda u: sort_key(u.get_full_name()))
 

@@ -195,15 +195,46 @@ def model_masked_fields(model) -> dict:
     return {name: spec.masked for name, spec in declared_fields(model).items() if spec.masked}
 
 
+def model_headline(model) -> dict:
+    """What names a record in one line where the record itself is not loaded
+    (the home page's "My submissions"): the first plain text column the
+    register lists (``text``); a register listing none is named by its first
+    listed choice and date (``choice``, ``date``). Masked fields never."""
+    from sqlalchemy import Date, DateTime, String, Text
+
+    found = {}
+    own = declared_fields(model, own=True)
+    for name in list_order(model):
+        spec = own.get(name)
+        columns = getattr(getattr(getattr(model, name, None), "prop", None), "columns", None)
+        if spec is None or not spec.list or spec.masked or not columns or name == "number":
+            continue
+        kind = columns[0].type
+        if spec.choices:
+            found.setdefault("choice", name)
+        elif isinstance(kind, (Date, DateTime)):
+            found.setdefault("date", name)
+        elif isinstance(kind, (String, Text)):
+            found.setdefault("text", name)
+    return {"text": found["text"]} if "text" in found else found
+
+
 class derived:
     """A class attribute of ``Register`` computed from the declarations
     unless the model sets it itself (``choices = {...}`` still works)."""
 
     def __init__(self, fn):
         self.fn = fn
+        self.cache = {}
 
     def __get__(self, obj, owner):
-        return self.fn(owner)
+        try:
+            return self.cache[owner]
+        except KeyError:
+            value = self.fn(owner)
+            if "_sa_class_manager" in vars(owner):     # mapped: its fields are final
+                self.cache[owner] = value
+            return value
 
 
 # -- what the view derives --------------------------------------------------------

@@ -697,3 +697,35 @@ def render_list_pdf(title, headers, rows, kinds=None, *, filters="", letterhead=
                             lang="tr", displayDocTitle=True)
     doc.build(story, canvasmaker=NumberedCanvas)
     return out.getvalue()
+
+
+# --------------------------------------------------------------------------
+# The official letter's serif (Resmî Yazışma Yönetmeliği: Times New Roman 12 pt)
+# --------------------------------------------------------------------------
+
+SERIF_NAME = "LiberationSerif"
+SERIF_DIR = _APP_DIR / "fonts"          # Liberation Serif 2.1.5, SIL OFL 1.1 (LICENSE-LiberationSerif.txt)
+_SERIF_FACES = (
+    (SERIF_NAME, "LiberationSerif-Regular", 0, 0),
+    (SERIF_NAME + "-Bold", "LiberationSerif-Bold", 1, 0),
+    (SERIF_NAME + "-Italic", "LiberationSerif-Italic", 0, 1),
+    (SERIF_NAME + "-BoldItalic", "LiberationSerif-BoldItalic", 1, 1),
+)
+
+
+@functools.cache
+def register_serif_fonts() -> str:
+    """Register Liberation Serif (metric-compatible with Times New Roman, so a
+    letter breaks its lines where a Word-written one would); once per process.
+    The family name for CSS is returned."""
+    from reportlab.lib.fonts import addMapping
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from xhtml2pdf import default as x2p_default
+
+    for name, stem, bold, italic in _SERIF_FACES:
+        pdfmetrics.registerFont(TTFont(name, str(SERIF_DIR / f"{stem}.ttf")))
+        addMapping(SERIF_NAME, bold, italic, name)
+    for alias in ("liberationserif", "serif", "times", "times new roman", "timesnewroman"):
+        x2p_default.DEFAULT_FONT[alias] = SERIF_NAME
+    return SERIF_NAME

@@ -39,7 +39,7 @@ from wtforms import HiddenField
 from app.core import approval, assignviews, audit, signing, turkish
 from app.core.db import fold_sql, turkish_order
 from app.core import ftsearch, sortkeys  # noqa: F401  (stored Turkish sort keys, SQLite FTS5 search)
-from app.core.declare import (apply_view_defaults, derived, field, model_choices, model_masked_fields,
+from app.core.declare import (apply_view_defaults, derived, field, model_choices, model_headline, model_masked_fields,
                               model_personal_fields, model_search_fields)
 from app.core.registry import (CATEGORIES, REGISTRY, RegisterEntry, add_registered_views,  # noqa: F401
                                register)
@@ -61,6 +61,7 @@ class Register:
     search_fields = derived(model_search_fields)    # columns/attributes folded into search_key
     personal_fields = derived(model_personal_fields)  # KVKK: fields holding personal data
     masked_fields = derived(model_masked_fields)    # KVKK: {column: "phone" | "identity" | "name"}
+    headline = derived(model_headline)              # the column naming a record in one line
     names_person = False             # KVKK: str(record) names a natural person (see app.core.personal)
     number_prefix: str | None = None
     # Follow-up (the Müdür's "overdue by unit" tile, the list's ``?overdue=1&unit=<id>``):
@@ -937,9 +938,10 @@ class RegisterView(ModelView):
         """Sensible starting values of an empty add form: today's date in a
         required date field, text fields named in the address (``?name=…``,
         e.g. what was typed into a picker before "add it")."""
-        from wtforms.fields import DateField, StringField
+        from wtforms.fields import DateField, SelectField, StringField
         from wtforms.validators import DataRequired, InputRequired
 
+        columns = self.datamodel.obj.__table__.columns
         for name, field in form._fields.items():
             if field.data not in (None, ""):
                 continue
@@ -948,6 +950,11 @@ class RegisterView(ModelView):
                 field.data = dt.date.today()
             elif type(field) is StringField and request.args.get(name):
                 field.data = request.args.get(name)[:200]
+            elif isinstance(field, SelectField) and name in columns:
+                # a choice with the model's default starts on it (a letter is "normal", not "Seçiniz…")
+                default = columns[name].default
+                if default is not None and getattr(default, "is_scalar", False):
+                    field.data = default.arg
 
     def _safe_next(self, url):
         """Only this register's own list or record pages count as "where the user came from"."""

@@ -18,9 +18,13 @@ for it) acts. Every step may return the record to the preparer with a reason
 (state "rejected", the reason shown as today's rejection); the last step
 makes the record approved. Each act is written to the audit trail in words.
 
-Who signs for whom (``signature_delegation`` table, managed with
-``flask ozelkalem signing-delegate``): a row gives a user the right to act for a
-role between two dates, as "a." (yetki devri: signing by delegated authority,
+A step may name one person instead of a role (``Step(PARAF, person="ahmet",
+title="Hukuk Müşaviri")``); only that person (or whoever signs for
+``@ahmet`` by a delegation) acts on it.
+
+Who signs for whom (``signature_delegation`` table, managed on the screen
+İmza yetki devirleri or with ``flask ozelkalem signing-delegate``): a row gives
+a user the right to act for a role (or for one person, ``@username``) between two dates, as "a." (yetki devri: signing by delegated authority,
 e.g. the Müdür for the Başkan on the letters the row covers) or "V." (vekâlet:
 e.g. the Başkan Yardımcısı stands in for the Başkan). The Müdür's proxy from
 the leave register signs Müdür steps as "Müdür V." (``approval.PROXY_PROVIDERS``).
@@ -64,13 +68,54 @@ audit.ACTION_LABELS.update({"sign": _l("Signature step"), "return": _l("Returned
 
 @dataclass(frozen=True)
 class Step:
+    """One step: its kind (paraf/imza) and who holds it — a role, or one
+    person (``person``: a username, ``"setting:<key>"`` naming the setting that
+    holds the username, or a callable ``record -> username``), resolved when
+    the record is submitted and stored as ``"@<username>"`` in the step row."""
     kind: str
     role: str | None = None
     title: str = ""
+    person: object = None
 
     @property
     def label(self):
         return self.title or ROLE_TITLES.get(self.role, self.role or "")
+
+
+PERSON_MARK = "@"
+
+
+def _person_username(step, record):
+    person = step.person
+    if callable(person):
+        person = person(record)
+    person = getattr(person, "username", person)
+    if isinstance(person, str) and person.startswith("setting:"):
+        from app.settings.models import get_settings
+
+        person = (get_settings().get(person[len("setting:"):]) or "").strip()
+    return person or None
+
+
+def _person_user(username):
+    from flask_appbuilder.security.sqla.models import User
+
+    if not username:
+        return None
+    return db.session.query(User).filter(User.username == username, User.active.is_(True)).first()
+
+
+def _resolve(step, record):
+    """(role column, title) of a step for this record; a person step whose
+    person cannot be found refuses the submission in words."""
+    if step.person is None:
+        return step.role or PREPARER, step.label
+    username = _person_username(step, record)
+    user = _person_user(username)
+    if user is None:
+        raise ApprovalError(f"İmza zincirindeki \"{step.title or 'kişi'}\" adımının sahibi bulunamadı "
+                            f"({username or 'tanımsız'}); Bilgi İşlem'e bildirin.")
+    return f"{PERSON_MARK}{user.username}", step.title or _user_name(user)
 
 
 DEFAULT_CHAIN = [Step(IMZA, approval.DIRECTOR_ROLE)]
@@ -298,7 +343,10 @@ def capacity(record, row, user, day=None):
         return None
     if row.role == PREPARER:
         return "" if user.id == record.submitted_by_id else None
-    if row.role in _roles(user):
+    if row.role.startswith(PERSON_MARK):
+        if row.role[1:] == user.username:
+            return ""
+    elif row.role in _roles(user):
         return ""
     if row.role == approval.DIRECTOR_ROLE and approval.has_active_proxy(user, day):
         return DEPUTY
@@ -311,6 +359,9 @@ def capacity(record, row, user, day=None):
 def _who_may(row):
     if row.role == PREPARER:
         return "kaydı hazırlayan kişi"
+    if row.role.startswith(PERSON_MARK):
+        person = _person_user(row.role[1:])
+        return f"{_user_name(person) or row.role[1:]} veya onun adına imza yetkisi olan kişi"
     return f"{row.role} veya onun adına imza yetkisi olan kişi"
 
 
@@ -343,7 +394,7 @@ def sign_label(record):
 
 
 def _act_words(row, user, behalf):
-    who = ROLE_WORDS.get(row.role, row.role)
+    who = row.title if row.role.startswith(PERSON_MARK) else ROLE_WORDS.get(row.role, row.role)
     verb = KIND_WORDS.get(row.kind, ("", "imzaladı"))[1]
     if behalf:
         return f"{who} adına {row.title} {behalf} olarak {_user_name(user)} {verb}"
@@ -366,9 +417,9 @@ def start(record, user):
     now = dt.datetime.now()
     leading = True
     for i, step in enumerate(chain, start=1):
+        role, title = _resolve(step, record)
         row = SignatureStep(register=record.__tablename__, record_id=record.id, position=i,
-                            kind=step.kind, role=step.role or PREPARER, title=step.label,
-                            state=WAITING, on_behalf="")
+                            kind=step.kind, role=role, title=title, state=WAITING, on_behalf="")
         if leading and row.role == PREPARER:
             row.state, row.user_id, row.signed_at = SIGNED, user.id, now
             _audit(record, "sign", _act_words(row, user, ""))
@@ -453,8 +504,9 @@ def _notify_next(record, actor):
     if row.role == PREPARER:
         ids = {record.submitted_by_id}
     else:
-        ids = {u.id for u in db.session.query(User).filter(User.active.is_(True))
-               .filter(User.roles.any(Role.name == row.role))}
+        holders = (User.username == row.role[1:] if row.role.startswith(PERSON_MARK)
+                   else User.roles.any(Role.name == row.role))
+        ids = {u.id for u in db.session.query(User).filter(User.active.is_(True)).filter(holders)}
         today = dt.date.today()
         ids |= {g.user_id for g in db.session.query(SignatureDelegation)
                 .filter(SignatureDelegation.for_role == row.role, SignatureDelegation.active.is_(True),

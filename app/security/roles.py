@@ -91,6 +91,11 @@ for _view, _actions in {"ApprovalInboxView": ["index", "bulk"], "VerifyView": ["
 # … and their program on the calendar and in their own calendar app (iCal); they do not move entries
 for _role in (PRESIDENT, DEPUTY_PRESIDENT):
     OTHER_VIEWS["AgendaCalendarView"][_role] = ["calendar", "feed"]
+# "İmza yetki devirleri": the Müdür records a delegation (on the Başkan's instruction) and the
+# Başkan his own; nobody records one for himself (app/registers/signing/views.py); the
+# auditor and the deputy read them
+OTHER_VIEWS["SignatureDelegationView"] = {DIRECTOR: ["list", "add", "end"], PRESIDENT: ["list", "add", "end"],
+                                          DEPUTY_PRESIDENT: ["list"], AUDITOR: ["list"]}
 
 # Admin is not listed here: it holds every permission of every view
 # (``flask ozelkalem setup`` gives it all of them) and the matrix says so.

@@ -7,7 +7,7 @@ skipped. Besides the list below (the registers at this revision), any mapped
 table with ``search_key`` (a register added by a later branch) is covered.
 
 Revision ID: field01
-Revises: speed01
+Revises: letter02
 Create Date: 2026-11-26 14:20:00
 
 """
@@ -16,7 +16,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = "field01"
-down_revision = "speed01"
+down_revision = "letter02"
 branch_labels = None
 depends_on = None
 

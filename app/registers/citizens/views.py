@@ -59,8 +59,8 @@ class RequestCategoryView(RegisterView):
 
 
 class OverdueFilter(BaseFilter):
-    """``?overdue=1``: requests past their due date whose unit has not resolved them;
-    ``?stage=teyit``: one stage."""
+    """``?stage=teyit``: one stage (``?overdue=1`` is the core's, from
+    ``CitizenRequest.overdue_condition``)."""
 
     name = "overdue"
 
@@ -68,8 +68,6 @@ class OverdueFilter(BaseFilter):
         if not request:
             return query
         model = self.model
-        if request.args.get("overdue") == "1":
-            query = query.filter(model.due_date < dt.date.today(), model.stage.notin_(DUE_DONE))
         stage = request.args.get("stage")
         if stage in STAGES:
             query = query.filter(model.stage == stage)

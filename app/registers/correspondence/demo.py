@@ -48,6 +48,31 @@ def _user(username):
     return db.session.query(User).filter_by(username=username).first()
 
 
+def _signed(reply, day, clerk, director, mayor):
+    """A demo reply signed through its chain on its own day: the clerk's paraf,
+    the Müdür's paraf, the Başkan's imza (the Müdür's "a." when no Başkan
+    user exists), each a step row as the chain writes it."""
+    from app.core import signing
+
+    at = lambda hour: dt.datetime.combine(day, dt.time(hour, 0))   # noqa: E731
+    reply.created_at = reply.submitted_at = at(9)
+    reply.submitted_by_id = clerk.id if clerk else None
+    signer, behalf = (mayor, "") if mayor is not None else (director, signing.DELEGATED)
+    people = {signing.PREPARER: (clerk, at(10), ""), "Müdür": (director, at(14), ""),
+              signing.PRESIDENT_ROLE: (signer, at(15), behalf)}
+    for position, step in enumerate(signing.chain_of(reply), start=1):
+        user, when, on_behalf = people.get(step.role or signing.PREPARER, (director, at(15), ""))
+        db.session.add(signing.SignatureStep(
+            register="letter", record_id=reply.id, position=position, kind=step.kind,
+            role=step.role or signing.PREPARER, title=step.label, state=signing.SIGNED,
+            user_id=user.id if user else None, signed_at=when, on_behalf=on_behalf))
+    last = signing.chain_of(reply)[-1]
+    reply.state = "approved"
+    reply.decided_by_id = signer.id
+    reply.decided_as = (f"{last.label} {behalf}".strip())[:20]
+    reply.decided_at = at(15)
+
+
 def load():
     if db.session.query(Letter).first() is not None:
         return 0
@@ -63,7 +88,7 @@ def load():
             db.session.add(LetterTemplate(name=name, subject=subject, body=body))
             created += 1
     today = dt.date.today()
-    clerk, director = _user("memur"), _user("mudur")
+    clerk, director, mayor = _user("memur"), _user("mudur"), _user("baskan")
     for days, sender, subject, their_number, code, reply_after, urgency, security in INCOMING:
         day = today - dt.timedelta(days=days)
         contact = db.session.query(Contact).filter_by(name=sender).first()
@@ -89,10 +114,7 @@ def load():
         db.session.flush()
         created += 1
         if director is not None:
-            reply.state = "approved"
-            reply.decided_by_id = director.id
-            reply.decided_as = "Müdür"
-            reply.decided_at = dt.datetime.combine(reply_day, dt.time(15, 0))
+            _signed(reply, reply_day, clerk, director, mayor)
             letter.answered_by = reply
     # an internal letter still in draft
     db.session.add(Letter(direction="giden", kind="internal", letter_date=today, subject="Bayram programı görevlendirmesi",

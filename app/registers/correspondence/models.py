@@ -223,6 +223,11 @@ class Letter(Register, Approvable, Model):
     def is_incoming(self):
         return self.direction == INCOMING
 
+    def approval_applies(self) -> bool:
+        """An incoming letter is registered, assigned and answered; only
+        outgoing letters go through the paraf and signature chain."""
+        return self.direction != INCOMING
+
     @property
     def is_open(self):
         return self.is_incoming and self.answered_by_id is None and not self.archived

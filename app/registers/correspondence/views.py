@@ -51,17 +51,14 @@ def ilgi_choices():
 
 
 class LetterListFilter(RegisterListFilter):
-    """The register's list filter plus ``?overdue=1`` (open incoming letters
-    past their due date) and ``?open=1`` (incoming letters not yet answered)."""
+    """The register's list filter (``?overdue=1`` from ``Letter.overdue_condition``)
+    on the letters this user may see, plus ``?open=1`` (incoming letters not yet
+    answered)."""
 
     def apply(self, query, value):
         query = visible(super().apply(query, value), self.model)
-        if request:
-            model = self.model
-            if request.args.get("open") == "1" or request.args.get("overdue") == "1":
-                query = query.filter(model.direction == INCOMING, model.answered_by_id.is_(None))
-            if request.args.get("overdue") == "1":
-                query = query.filter(model.due_date < dt.date.today())
+        if request and request.args.get("open") == "1":
+            query = query.filter(self.model.direction == INCOMING, self.model.answered_by_id.is_(None))
         return query
 
 
@@ -219,8 +216,11 @@ class LetterView(RegisterView):
         ekler = [a.filename
                  for a in db.session.query(Attachment).filter_by(register="letter", record_id=item.id)
                  .order_by(Attachment.id)]
+        from app.core.pdf import register_serif_fonts
+
         ctx["extra"] = {
             "letter": item,
+            "letter_font": register_serif_fonts(),     # Times New Roman's metrics, as the rules ask
             "security_mark": SECURITY_MARK.get(item.security),
             "urgency_mark": ("İVEDİ" if item.urgency == "ivedi" else
                              f"GÜNLÜ ({turkish.format_day(item.urgency_date)})" if item.urgency == "gunlu" else ""),

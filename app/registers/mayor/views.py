@@ -6,8 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from flask import request
+from flask import abort, flash, g, redirect, request, session, url_for
+from flask_appbuilder import expose
 from flask_appbuilder.models.filters import BaseFilter
+from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_babel import gettext as _t
 from flask_babel import lazy_gettext as _l
@@ -22,7 +24,7 @@ from app.core.register import RegisterInterface, RegisterListFilter, RegisterVie
 from app.extensions import db
 from app.notify.reminders import daily_job
 from app.registers.mayor.models import (
-    DONE, FOLLOW_UP_STATUSES, PENDING_SIGNATURE, WAITING, CouncilBriefing, MayorOrder, OrderFollowUp,
+    ANSWERED, DONE, FOLLOW_UP_STATUSES, PENDING_SIGNATURE, WAITING, CouncilBriefing, MayorOrder, OrderFollowUp,
     Submission,
 )
 
@@ -132,21 +134,14 @@ def overdue_condition(today=None):
 
 
 class FollowUpFilter(BaseFilter):
-    """``?overdue=1``: rows past due and not answered; ``?unit=<id>``: one unit;
-    ``?status=bekliyor|yanitlandi|tamamlandi``."""
+    """``?status=bekliyor|yanitlandi|tamamlandi`` (``?overdue=1`` and
+    ``?unit=<id>`` are the core's, from ``OrderFollowUp.overdue_condition``)."""
 
     name = "follow-up"
 
     def apply(self, query, value):
         if not request:
             return query
-        from app.core.guards import parse_pk
-
-        if request.args.get("overdue") == "1":
-            query = query.join(MayorOrder, OrderFollowUp.order_id == MayorOrder.id).filter(overdue_condition())
-        unit = parse_pk(request.args.get("unit") or "")
-        if unit is not None:
-            query = query.filter(OrderFollowUp.unit_id == unit)
         status = request.args.get("status")
         if status in FOLLOW_UP_STATUSES:
             query = query.filter(OrderFollowUp.status == status)
@@ -193,6 +188,54 @@ class OrderFollowUpView(_Detail):
             kwargs.update(self.list_context())
         return super().render_template(template, **kwargs)
 
+    @expose("/answer/<pk>", methods=["POST"])
+    @has_access
+    @permission_name("edit")
+    def answer(self, pk):
+        """A unit's answer recorded on the order's own page (the row's inline
+        form): the answer, its date (empty: today) and answered/completed. The
+        row's version guards against overwriting a colleague's save; on any
+        refusal the typed answer is kept for the form."""
+        from app.core.guards import parse_pk
+
+        row_id = parse_pk(str(pk))
+        item = db.session.get(OrderFollowUp, row_id) if row_id else None
+        if item is None:
+            abort(404)
+        back = url_for("MayorOrderView.show", pk=item.order_id, _anchor=f"ozk-unit-{item.id}")
+        form = request.form
+        answer = (form.get("answer") or "").replace("\r\n", "\n").strip()
+        status = form.get("status") or ANSWERED
+        errors = []
+        if item.archived or item.order.archived:
+            errors.append(_t("An archived order or row cannot be answered."))
+        if status not in (ANSWERED, DONE):
+            errors.append(_t("Choose answered or completed."))
+        day_text = (form.get("answered_on") or "").strip()
+        day = turkish.parse_date_text(day_text) if day_text else today_date()
+        if day is None:
+            errors.append(_t("Write the answer date as dd.mm.yyyy."))
+        if not errors:
+            found = OrderFollowUp.validate_data({"status": status, "answer": answer, "answered_on": day}, item)
+            errors.extend(str(m) for m in found.values())
+        if not errors and str(item.version) != (form.get("version") or "").strip():
+            errors.append(_t("This unit's row changed while you were looking at it (someone saved it). "
+                             "Your answer was not saved; it is kept below: look at the row again and save."))
+        if errors:
+            for message in errors:
+                flash(message, "danger")
+            session["ozk_unit_answer"] = {"id": item.id, "answer": answer[:2000], "status": status,
+                                          "answered_on": day_text[:20]}
+            return redirect(back)
+        item.answer, item.status, item.answered_on = answer, status, day
+        db.session.commit()
+        flash(_t("The unit's answer was saved: %(unit)s.", unit=str(item.unit)), "success")
+        return redirect(back)
+
+
+def today_date():
+    return dt.date.today()
+
 
 @register("mayor", _l("Mayor's orders"), icon="fa-bullhorn")
 class MayorOrderView(RegisterView):
@@ -207,6 +250,19 @@ class MayorOrderView(RegisterView):
                                                                     "one follow-up row each"))}
     edit_form_extra_fields = {"units": _units_field(_l("Add units"), _l("Units to add to the order; "
                                                                         "a unit's row is removed by archiving it"))}
+
+    show_template = "mayor/order_show.html"
+
+    def render_template(self, template, **kwargs):
+        item = kwargs.get("item")
+        if template == self.show_template and isinstance(item, MayorOrder):
+            sm = self.appbuilder.sm
+            draft = session.pop("ozk_unit_answer", None)
+            kwargs.update(unit_rows=[f for f in item.follow_ups if not f.archived],
+                          may_answer=(sm.has_access("can_edit", "OrderFollowUpView") and not item.archived),
+                          answer_draft=draft if isinstance(draft, dict) else None,
+                          answer_statuses={ANSWERED: FOLLOW_UP_STATUSES[ANSWERED], DONE: FOLLOW_UP_STATUSES[DONE]})
+        return super().render_template(template, **kwargs)
 
     def _init_forms(self):
         for attr in ("add_columns", "edit_columns"):
