@@ -209,3 +209,32 @@ def permission_matrix_markdown():
         cells = [", ".join(m[r][view]) or "—" for r in roles]
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
+
+
+@group.command("fields-export")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+def fields_export_command(path):
+    """Özel alan tanımlarını bir JSON dosyasına yazar (test kurulumundan canlıya taşımak için)."""
+    import json
+
+    from app.core.customfields import export_config
+
+    data = export_config()
+    with open(path, "w", encoding="utf-8") as fh:
+        json.dump(data, fh, ensure_ascii=False, indent=1, default=str)
+    click.echo(f"{len(data['fields'])} alan tanımı yazıldı: {path}")
+
+
+@group.command("fields-import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def fields_import_command(path):
+    """Bir JSON dosyasındaki özel alan tanımlarını alır (anahtarı aynı olan güncellenir, hiçbiri silinmez)."""
+    from app.core.customfields import ConfigError, import_config
+
+    with open(path, encoding="utf-8") as fh:
+        raw = fh.read()
+    try:
+        created, updated = import_config(raw)
+    except ConfigError as exc:
+        raise click.ClickException(f"Yapılandırma alınamadı, hiçbir değişiklik kaydedilmedi: {exc}") from None
+    click.echo(f"{created} yeni alan, {updated} alan güncellendi.")

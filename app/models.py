@@ -4,6 +4,7 @@ from flask_appbuilder.security.sqla import models as _fab_security  # noqa: F401
 
 from app.core.attachments import Attachment  # noqa: F401
 from app.core.audit import AuditEntry  # noqa: F401
+from app.core.customfields import CustomField  # noqa: F401
 from app.core.numbering import NumberSequence  # noqa: F401
 from app.core.outbox import OutboxMessage  # noqa: F401
 from app.core.signing import SignatureDelegation, SignatureStep  # noqa: F401

@@ -63,3 +63,6 @@ def add_views(appbuilder):
     cat_label, cat_icon = CATEGORIES["settings"]
     appbuilder.add_view(SettingsView, "SettingsView", label=_l("Office settings"), icon="fa-cog",
                         category="settings", category_label=cat_label, category_icon=cat_icon)
+    from app.core.customfieldviews import add_views as add_custom_field_views
+
+    add_custom_field_views(appbuilder)   # "Özel alanlar": fields added from the screen

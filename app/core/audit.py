@@ -181,13 +181,22 @@ def _value(obj, key, value):
     return _jsonable(value)
 
 
+# a column holding several fields (``extra``: the fields added from the screen) →
+# fn(obj, before, after) giving one change per field; set by app/core/customfields.py
+EXPANDED: dict = {}
+
+
 def _column_values(obj):
     mapper = inspect(obj).mapper
-    return {
+    values = {
         attr.key: _value(obj, attr.key, getattr(obj, attr.key))
         for attr in mapper.column_attrs
-        if not _skipped(attr)
+        if not _skipped(attr) and attr.key not in EXPANDED
     }
+    expand = EXPANDED.get("extra")
+    if expand is not None and "extra" in mapper.column_attrs and getattr(obj, "extra", None):
+        values.update({k: pair[1] for k, pair in expand(obj, {}, obj.extra).items()})
+    return values
 
 
 def _changed_values(obj):
@@ -197,6 +206,10 @@ def _changed_values(obj):
         if _skipped(attr):
             continue
         hist = state.attrs[attr.key].history
+        if attr.key in EXPANDED and hist.has_changes():   # fields added from the screen: one line each
+            changes.update(EXPANDED[attr.key](obj, hist.deleted[0] if hist.deleted else None,
+                                              hist.added[0] if hist.added else None))
+            continue
         if hist.has_changes():
             before = hist.deleted[0] if hist.deleted else None
             after = hist.added[0] if hist.added else None

@@ -42,6 +42,7 @@ OTHER_REGISTERS = {
     "ab_user": "Kullanıcılar", "ab_role": "Roller", "ab_permission_view": "Yetkiler",
     "security": "Güvenlik", "backup": "Yedekleme", "settings": "Kurum ayarları",
     "setting": "Kurum ayarları", "attachment": "Ekler", "audit_entry": "Denetim kaydı",
+    "custom_field": "Özel alanlar",
 }
 
 
@@ -95,6 +96,12 @@ def _relationship_for(model, key):
 
 
 def field_label(view, model, key) -> str:
+    if key.startswith("cf_") and model is not None:   # a field added from the screen
+        from app.core.customfields import definitions
+
+        found = next((d for d in definitions(model.__tablename__) if d.name == key), None)
+        if found is not None:
+            return found.label
     if key in CORE_LABELS and key.endswith("_id"):
         return CORE_LABELS[key]
     name = _relationship_for(model, key) if key.endswith("_id") else None
@@ -167,6 +174,12 @@ def format_value(model, key, raw, users=None, personal_ok=True) -> str:
         choices.setdefault("state", approval.STATE_LABELS)
     if key in choices:
         return str(choices[key].get(raw, raw))
+    if key.startswith("cf_") and model is not None:
+        from app.core.customfields import audit_value
+
+        shown = audit_value(model, key, raw)
+        if shown is not None:
+            return shown
     column = model.__table__.columns.get(key) if model is not None else None
     if column is None:
         return str(raw)
@@ -222,6 +235,15 @@ def format_value(model, key, raw, users=None, personal_ok=True) -> str:
 # ---------------------------------------------------------------------------
 
 CHANGE_ACTIONS = ("update", "state", "archive", "restore")
+
+
+def _plain(value) -> str:
+    if value in (None, ""):
+        return EMPTY
+    if value is True or value is False:
+        return "Evet" if value else "Hayır"
+    return str(value)
+
 SNAPSHOT_ACTIONS = ("create", "purge")
 
 
@@ -273,6 +295,19 @@ def describe(entries, user=None, view=None):
                     lines.append((field_label(reg_view, model, key),
                                   format_value(model, key, pair[0], users, personal_ok),
                                   format_value(model, key, pair[1], users, personal_ok)))
+            elif e.action in CHANGE_ACTIONS + SNAPSHOT_ACTIONS and e.register == "custom_field":
+                # a field definition (app/core/customfieldviews.py): its screen's labels
+                from app.core.customfieldviews import CustomFieldView
+
+                labels = CustomFieldView.label_columns
+                for key, value in changes.items():
+                    label = str(labels.get(key, key))
+                    if key == "id":
+                        continue
+                    if e.action in CHANGE_ACTIONS and isinstance(value, (list, tuple)) and len(value) == 2:
+                        lines.append((label, _plain(value[0]), _plain(value[1])))
+                    elif e.action in SNAPSHOT_ACTIONS and value not in (None, ""):
+                        lines.append((label, _plain(value), None))
             elif e.action in SNAPSHOT_ACTIONS and model is not None:
                 for key, value in changes.items():
                     if key == "id" or key in ("archived", "archived_at") and not value:

@@ -69,6 +69,8 @@ def user_name(user_id) -> str:
 
 
 def doc_context(view, item, title, fields, signatures, date=None, notes=None):
+    from app.core.customfields import pdf_fields
+
     approved = getattr(item, "state", None) == approval.APPROVED
     decider = getattr(item, "decided_by", None)
     code = verification_code(item) if approved else None
@@ -86,7 +88,10 @@ def doc_context(view, item, title, fields, signatures, date=None, notes=None):
         "verification_url": public_verification_url(item, code) if code else None,
         "fingerprint": fingerprint(title, getattr(item, "number", None), day, fields, signatures,
                                    notes, approved_at) if code else None,
-        "fields": fields,
+        # + the fields added from the screen and marked "PDF" (printed, but not in the
+        # fingerprint: a later change of the configuration must not make an approved
+        # printout look altered; an approved record's values are locked anyway)
+        "fields": list(fields or []) + pdf_fields(item),
         "signatures": signatures,
         "notes": notes,
     }

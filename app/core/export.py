@@ -100,6 +100,10 @@ class ExportTable:
 def column_kind(view, col) -> str:
     """How the column's values are typed in a spreadsheet."""
     model = view.datamodel.obj
+    if col.startswith("cf_"):   # a field added from the screen: typed by its kind
+        from app.core.customfields import export_kind
+
+        return export_kind(model, col)
     if "." in col or col not in model.__table__.columns:
         return "auto"
     masked = getattr(model, "masked_fields", {}) or {}

@@ -31,7 +31,8 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_appbuilder.urltools import get_order_args, get_page_args, get_page_size_args
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, Text, Time, and_, event, or_
+from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Integer, String, Text, Time, and_, event, or_
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session, declared_attr, joinedload
 from wtforms import HiddenField
 
@@ -84,6 +85,8 @@ class Register:
     # the same key with ç ğ ı ö ş ü as c g i o s u: what a query typed without
     # Turkish letters is matched against (``isik`` finds ``Işık``)
     search_ascii = Column(Text, default="", nullable=False, info={"ozk_trigram": True})
+    # values of the fields added from the screen (app/core/customfields.py)
+    extra = Column(JSON().with_variant(JSONB(), "postgresql"), info={"ozk_gin": True})
 
     @declared_attr
     def created_by_id(cls):
@@ -104,6 +107,10 @@ class Register:
         return {}
 
     def __getattr__(self, name):
+        if name.startswith("cf_"):   # a field added from the screen
+            from app.core.customfields import value_of
+
+            return value_of(self, name)
         # ``<column>_label``: the label of a choice column's value (``kind_label``)
         if name.endswith("_label") and not name.startswith("_"):
             mapping = (type(self).choices or {}).get(name[: -len("_label")])
@@ -162,6 +169,18 @@ def _has_g():
     return has_app_context()
 
 
+def _full_search_key(obj, session):
+    """The record's key plus its searchable custom field values (folded)."""
+    key = obj.build_search_key()
+    if obj.extra:
+        from app.core.customfields import search_text
+
+        more = turkish.fold(search_text(obj, session))
+        if more:
+            key = f"{key} {more}".strip()
+    return key
+
+
 @event.listens_for(Session, "before_flush")
 def _stamp(session, flush_context, instances):
     user_id = _current_user_id()
@@ -172,12 +191,12 @@ def _stamp(session, flush_context, instances):
             obj.updated_at = now
             obj.created_by_id = obj.created_by_id or user_id
             obj.updated_by_id = user_id or obj.updated_by_id
-            obj.search_key = obj.build_search_key()
+            obj.search_key = _full_search_key(obj, session)
     for obj in session.dirty:
         if isinstance(obj, Register) and session.is_modified(obj, include_collections=False):
             obj.updated_at = now
             obj.updated_by_id = user_id or obj.updated_by_id
-            obj.search_key = obj.build_search_key()
+            obj.search_key = _full_search_key(obj, session)
 
 
 @event.listens_for(Register, "before_insert", propagate=True)
@@ -196,6 +215,8 @@ def _ascii_trigram_index(column, table):
     if isinstance(table, Table) and column.info.get("ozk_trigram"):
         Index(f"ix_{table.name}_ascii_trgm", column, postgresql_using="gin",
               postgresql_ops={column.name: "gin_trgm_ops"})
+    if isinstance(table, Table) and column.info.get("ozk_gin"):   # custom field values (JSONB)
+        Index(f"ix_{table.name}_extra_gin", column, postgresql_using="gin")
 
 
 # the letters of a query typed without Turkish letters that may stand for ç ğ ı ö ş ü
@@ -403,6 +424,9 @@ class RegisterListFilter(BaseFilter):
         query = query.filter(model.archived.is_(archived))
         query = created_between(query, model, request.args)
         query = follow_up(query, model, request.args)
+        from app.core.customfields import filter_query
+
+        query = filter_query(query, model, request.args)
         q = (request.args.get("q") or "").strip()
         if q:
             query = search_filter(query, model, q)
@@ -845,6 +869,13 @@ class RegisterView(ModelView):
                     ok = False
                 return ok
 
+            @classmethod
+            def refresh(cls, obj=None):
+                # the fields added from the screen, as defined at this request
+                from app.core.customfields import custom_form
+
+                return custom_form(cls, view.datamodel.obj.__tablename__)(obj=obj)
+
         RegisterForm.__name__ = form_cls.__name__
         return RegisterForm
 
@@ -892,7 +923,39 @@ class RegisterView(ModelView):
             self.add_defaults(form)
             if "next_url" in form._fields:
                 form.next_url.data = self._came_from()
-        return super()._get_add_widget(form, exclude_cols=exclude_cols, widgets=widgets)
+        widgets = widgets or {}
+        widgets["add"] = self.add_widget(form=form, include_cols=self._custom("form").columns(self.add_columns),
+                                         exclude_cols=exclude_cols or [], fieldsets=self.add_fieldsets)
+        return widgets
+
+    def _get_edit_widget(self, form, exclude_cols=None, widgets=None):
+        widgets = widgets or {}
+        widgets["edit"] = self.edit_widget(form=form, include_cols=self._custom("form").columns(self.edit_columns),
+                                           exclude_cols=exclude_cols or [], fieldsets=self.edit_fieldsets)
+        return widgets
+
+    def _get_show_widget(self, pk, item, widgets=None, actions=None, show_fieldsets=None):
+        overlay = self._custom("show")
+        columns = overlay.columns(self.show_columns)
+        widgets = widgets or {}
+        widgets["show"] = self.show_widget(
+            pk=pk, label_columns=overlay.label_columns, include_columns=columns,
+            value_columns=self.datamodel.get_values_item(item, columns),
+            formatters_columns=overlay.formatters_columns, actions=actions or self.actions,
+            fieldsets=show_fieldsets or self.show_fieldsets, modelview_name=self.__class__.__name__)
+        return widgets
+
+    def custom_filter_inputs(self):
+        """The list's filters on fields added from the screen (by the quick search)."""
+        from app.core.customfields import filter_inputs
+
+        return filter_inputs(self)
+
+    def _custom(self, place):
+        """This view with the fields added from the screen (app/core/customfields.py)."""
+        from app.core.customfields import Overlay
+
+        return Overlay(self, place)
 
     def add_defaults(self, form):
         """Sensible starting values of an empty add form: today's date in a
@@ -1069,9 +1132,23 @@ class RegisterView(ModelView):
 
     def _get_list_widget(self, filters, order_column="", order_direction="", page=None,
                          page_size=None, widgets=None, **kwargs):
-        widgets = super()._get_list_widget(filters, order_column=order_column,
-                                           order_direction=order_direction, page=page,
-                                           page_size=page_size, widgets=widgets, **kwargs)
+        # FAB's body, with the columns added from the screen
+        widgets = widgets or {}
+        page_size = page_size or self.page_size
+        if not order_column and self.base_order:
+            order_column, order_direction = self.base_order
+        joined_filters = filters.get_joined_filters(self._base_filters)
+        count, lst = self.datamodel.query(joined_filters, order_column, order_direction, page=page,
+                                          page_size=page_size)
+        pks = [self._serialize_pk_if_composite(pk) for pk in self.datamodel.get_keys(lst)]
+        overlay = self._custom("list")
+        columns = overlay.columns(self.list_columns)
+        widgets["list"] = self.list_widget(
+            label_columns=overlay.label_columns, include_columns=columns,
+            value_columns=self.datamodel.get_values(lst, columns), order_columns=self.order_columns,
+            formatters_columns=overlay.formatters_columns, page=page, page_size=page_size, count=count,
+            pks=pks, actions=kwargs.pop("actions", None) or self.actions, filters=filters,
+            modelview_name=self.__class__.__name__, **kwargs)
         listing = widgets.get("list")
         if listing is not None:
             args = listing.template_args
@@ -1274,14 +1351,18 @@ class RegisterView(ModelView):
             values = value if isinstance(value, list) else [value]   # FAB keeps a list per filter
             shown = ", ".join(str(choices.get(flt.column_name, {}).get(v, v)) for v in values)
             parts.append(f"{label} {str(flt.name).lower()}: {shown}")
+        from app.core.customfields import filters_text
+
+        parts.extend(filters_text(self.datamodel.obj, request.args))
         return ", ".join(parts)
 
     def _export_table(self, limit=None):
         from app.core.export import table_for
 
-        columns = self.export_columns or self.list_columns
+        overlay = self._custom("export")
+        columns = overlay.columns(self.export_columns or self.list_columns)
         count, rows = self._filtered_rows(limit)
-        table = table_for(self, columns, rows, title=str(self.list_title), filters=self._filters_text())
+        table = table_for(overlay, columns, rows, title=str(self.list_title), filters=self._filters_text())
         return count, table
 
     def _export_audit(self, kind, rows):

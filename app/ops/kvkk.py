@@ -206,7 +206,61 @@ def anonymize(dry_run=False, now=None):
         except Exception:
             db.session.rollback()
             raise
+    LAST_CUSTOM.clear()
+    LAST_CUSTOM.update(anonymize_custom(now=now))
     return steps
+
+
+LAST_CUSTOM: dict = {}   # {register: records} of the last run's custom personal fields
+
+
+def anonymize_custom(dry_run=False, now=None) -> dict:
+    """Fields added from the screen and marked personal (app/core/customfields.py):
+    their values in ``extra`` are removed from records past retention (the
+    register's retention period). {register: records}."""
+    from app.core import customfields
+    from app.core.registry import REGISTRY
+
+    settings = _settings()
+    done = {}
+    for entry in REGISTRY:
+        model = entry.model
+        keys = {d.key for d in customfields.definitions(model.__tablename__) if d.personal}
+        if not keys or "extra" not in model.__table__.columns:
+            continue
+        cutoff = cutoff_for(retention_years(settings, model.__tablename__), now)
+        count = 0
+        try:
+            last = 0
+            while True:
+                batch = (db.session.query(model).filter(model.created_at < cutoff, model.extra.isnot(None),
+                                                        model.id > last)
+                         .order_by(model.id).limit(BATCH).all())
+                if not batch:
+                    break
+                last = batch[-1].id
+                for record in batch:
+                    extra = dict(record.extra or {})
+                    if keys & {k for k, v in extra.items() if v not in (None, "")}:
+                        count += 1
+                        if not dry_run:
+                            record.extra = {k: v for k, v in extra.items() if k not in keys} or None
+                if not dry_run:
+                    db.session.flush()   # search key recomputed, audit says "changed", not the value
+            if count and not dry_run:
+                audit.record(model.__tablename__, None, "anonymize",
+                             f"KVKK: {count} kaydın özel kişisel alanları boşaltıldı",
+                             {"count": count, "fields": sorted(keys)}, commit=False)
+            if dry_run:
+                db.session.rollback()
+            else:
+                db.session.commit()
+        except Exception:
+            db.session.rollback()
+            raise
+        if count:
+            done[model.__tablename__] = count
+    return done
 
 
 @group.command("anonymize")
@@ -221,4 +275,7 @@ def anonymize_command(dry_run):
         click.echo(f"{step['register']}: {step['count']} kayıt {verb} "
                    f"(saklama {step['years']} yıl, {step['cutoff']:%d.%m.%Y} öncesi; "
                    f"alanlar: {', '.join(f[0] for f in step['fields'])})")
+    custom = anonymize_custom(dry_run=True) if dry_run else dict(LAST_CUSTOM)
+    for register, count in sorted(custom.items()):
+        click.echo(f"{register}: {count} kaydın ekrandan eklenen kişisel alanları {verb}")
     click.echo(f"Toplam: {sum(s['count'] for s in steps)} kayıt {verb}.")

@@ -150,3 +150,8 @@ def matrix(registry, exists=lambda view_name, action: True, other_views=None, al
             rows[view_name] = sorted(a for a in view_actions(role, view_name) if exists(view_name, a))
         result[role] = rows
     return result
+
+# issue 18: fields added from the screen ("Özel alanlar"): Bilgi İşlem (and Admin) manage the
+# definitions and move them between installations; nobody else. Defining a field gives no
+# access to any register's records.
+OTHER_VIEWS["CustomFieldView"] = {IT: ["list", "show", "add", "edit", "export_config", "import_config"]}
