@@ -85,7 +85,7 @@ _SUBMISSIONS_SQL: dict = {}
 def _submissions_statement(entries, limit):
     """The one UNION of "My submissions" over these registers (built once per
     set of registers; the user is a bound parameter)."""
-    from sqlalchemy import and_, bindparam, case, literal, or_, select, union_all
+    from sqlalchemy import and_, bindparam, case, func, literal, or_, select, union_all
 
     from app.core import approval
     from app.core.headlines import headline_columns
@@ -106,10 +106,13 @@ def _submissions_statement(entries, limit):
                                 and_(model.state == approval.REJECTED, mine),
                                 and_(model.state == approval.DRAFT, model.created_by_id == uid))))
     union = union_all(*parts).subquery()
-    return (select(union)
-            .order_by(case((union.c.state == approval.PENDING, 0), (union.c.state == approval.REJECTED, 1), else_=2),
-                      union.c.at.desc(), union.c.id.desc())
-            .limit(limit * 3))
+    # the newest ``limit`` of each state (many pending records never crowd the drafts out)
+    ranked = select(union, func.row_number().over(partition_by=union.c.state,
+                                                  order_by=(union.c.at.desc(), union.c.id.desc())).label("n")
+                    ).subquery()
+    return (select(ranked).where(ranked.c.n <= limit)
+            .order_by(case((ranked.c.state == approval.PENDING, 0), (ranked.c.state == approval.REJECTED, 1), else_=2),
+                      ranked.c.at.desc(), ranked.c.id.desc()))
 
 
 def my_submissions(user, sm, limit=20):

@@ -69,13 +69,13 @@ def _a_draft_of_the_clerk_in_every_register(app):
         for entry in approvable_entries():
             table = entry.model.__table__
             rows = db.session.execute(select(table.c.id, table.c.state, table.c.created_by_id,
-                                             table.c.submitted_by_id, table.c.submitted_at)
+                                             table.c.submitted_by_id, table.c.submitted_at, table.c.updated_at)
                                       .where(table.c.archived.is_(False)).order_by(table.c.id).limit(2)).all()
             if not rows:
                 continue
             saved.append((table, rows[0]))
-            db.session.execute(update(table).where(table.c.id == rows[0].id)
-                               .values(state="draft", created_by_id=clerk))
+            db.session.execute(update(table).where(table.c.id == rows[0].id)      # her newest draft
+                               .values(state="draft", created_by_id=clerk, updated_at=dt.datetime(2099, 1, 1)))
             if len(rows) > 1 and not signing.declares_chain(entry.model):
                 # and one of hers waiting for the Müdür in every one-step register (his tile spans them all)
                 saved.append((table, rows[1]))
@@ -93,7 +93,7 @@ def _put_back(app, saved):
     with app.app_context():
         for table, row in saved:
             db.session.execute(update(table).where(table.c.id == row.id)
-                               .values(state=row.state, created_by_id=row.created_by_id,
+                               .values(state=row.state, created_by_id=row.created_by_id, updated_at=row.updated_at,
                                        submitted_by_id=row.submitted_by_id, submitted_at=row.submitted_at))
         db.session.commit()
         db.session.remove()
