@@ -31,6 +31,36 @@ def home_sections(user, sm) -> list:
     return sections
 
 
+def _groups(sm) -> list:
+    groups = []
+    for key, (label, icon) in CATEGORIES.items():
+        items = []
+        for entry in REGISTRY:
+            if entry.category != key or not entry.menu or not sm.has_access("can_list", entry.name):
+                continue
+            actions = []
+            if sm.has_access("can_add", entry.name):
+                actions.append((_("New record"), url_for(f"{entry.name}.add")))
+            items.append({"label": entry.label, "icon": entry.icon,
+                          "url": url_for(f"{entry.name}.list"), "actions": actions})
+        if items:
+            groups.append({"label": label, "icon": icon, "items": items})
+    return groups
+
+
+def register_groups(sm) -> list:
+    """The home page's register links per menu group: the same for every
+    person with the same roles, so kept with the role set's menu (same key:
+    roles, permission version, language; app/security/permcache.py)."""
+    from app.core.rendering import _menu_key
+    from app.security import permcache
+
+    key = _menu_key() if "_ozk_perm_version" in g else None
+    if key is None:
+        return _groups(sm)
+    return permcache.cached_menu(("home-groups",) + key, lambda: _groups(sm))
+
+
 class HomeView(IndexView):
     index_template = "home.html"
 
@@ -40,19 +70,7 @@ class HomeView(IndexView):
         if user is None or not user.is_authenticated:
             return self.render_template(self.index_template, appbuilder=self.appbuilder, groups=[], tasks=[])
         sm = self.appbuilder.sm
-        groups = []
-        for key, (label, icon) in CATEGORIES.items():
-            items = []
-            for entry in REGISTRY:
-                if entry.category != key or not entry.menu or not sm.has_access("can_list", entry.name):
-                    continue
-                actions = []
-                if sm.has_access("can_add", entry.name):
-                    actions.append((_("New record"), url_for(f"{entry.name}.add")))
-                items.append({"label": entry.label, "icon": entry.icon,
-                              "url": url_for(f"{entry.name}.list"), "actions": actions})
-            if items:
-                groups.append({"label": label, "icon": icon, "items": items})
+        groups = register_groups(sm)
         sections = home_sections(user, sm)     # first: the tiles' counts serve the buttons below
         tasks = []
         from app.core import approval
