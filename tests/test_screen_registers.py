@@ -271,7 +271,9 @@ def test_edit_definition_changes_rights_and_label(app, clients, login):
     assert resp.status_code == 302
     assert clients["denetci"].get(f"{_base(key)}/list/").status_code == 403
     assert "Dosya Teslim Defteri" in clients["memur"].get("/").data.decode()
-    # deactivated: gone
+    # deactivated: out of the menu, refused to all but Admin (who may still export it)
     it.post(f"{BASE}/edit/{pk}", data={"label": "Dosya Teslim Defteri", "icon": "fa-book",
                                        "read_roles": ["Memur"], "add_roles": ["Memur"], "edit_roles": ["Memur"]})
-    assert clients["memur"].get(f"{_base(key)}/list/").status_code == 404
+    assert clients["memur"].get(f"{_base(key)}/list/").status_code == 403
+    assert f"{_base(key)}/list/" not in clients["memur"].get("/").data.decode()
+    assert clients["admin"].get(f"{_base(key)}/list/").status_code == 200

@@ -196,6 +196,8 @@ def actions_for(key: str, role: str) -> set:
         return set()
     if role == R.ADMIN:
         return set(R.REGISTER_ACTIONS)
+    if not spec.get("active"):
+        return set()     # deactivated: nobody but Admin
     personal = is_personal(key)
     if personal and not R.REGISTER_RIGHTS.get(role, {}).get("personal"):
         return set()     # KVKK: Bilgi İşlem and the signers read no personal data
@@ -458,11 +460,14 @@ def _revoke(connection, view_menu, roles):
 
 
 def may_read(user, key) -> bool:
-    """The run-time KVKK check of a screen register's view."""
+    """The run-time KVKK check of a screen register's view: a register with
+    personal data refuses a user whose roles are all product roles without
+    personal-data rights (Bilgi İşlem, the signers), whatever rows the role
+    grid holds; anything else is decided by the permission rows."""
     names = {r.name for r in getattr(user, "roles", [])}
-    if R.ADMIN in names:
+    if R.ADMIN in names or not is_personal(key):
         return True
-    return any(actions_for(key, role) for role in names)
+    return not all(n in R.REGISTER_RIGHTS and not R.REGISTER_RIGHTS[n].get("personal") for n in names)
 
 
 # ---------------------------------------------------------------------------

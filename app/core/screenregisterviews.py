@@ -42,10 +42,13 @@ class ScreenRecordView(RegisterView):
         data refuses the roles that read none (KVKK), whatever rows the
         role grid holds."""
         spec = sr.SPECS.get(self.screen_key)
-        if spec is None or not spec.get("active"):
-            abort(404)
         user = getattr(g, "user", None)
-        if user is not None and getattr(user, "is_authenticated", False) and not sr.may_read(user, self.screen_key):
+        if user is None or not getattr(user, "is_authenticated", False):
+            return None      # has_access sends to the login page
+        admin = R.ADMIN in {r.name for r in getattr(user, "roles", [])}
+        if (spec is None or not spec.get("active")) and not admin:
+            abort(403)     # deactivated: out of the menu; only Admin still reads (and exports) it
+        if not admin and not sr.may_read(user, self.screen_key):
             abort(403)
 
     def pdf_context(self, item):
