@@ -51,7 +51,9 @@ def lost(app, login):
 
 
 def _base(key):
-    return f"/ekran/{key}"
+    from app.core.screenregisters import view_name
+
+    return "/" + view_name(key).lower()      # like every coded register: /<view name>
 
 
 def _add(client, key, esya, **extra):
@@ -277,3 +279,32 @@ def test_edit_definition_changes_rights_and_label(app, clients, login):
     assert clients["memur"].get(f"{_base(key)}/list/").status_code == 403
     assert f"{_base(key)}/list/" not in clients["memur"].get("/").data.decode()
     assert clients["admin"].get(f"{_base(key)}/list/").status_code == 200
+
+
+def test_the_generic_register_suites_pass(app, login, lost):
+    """The checks every coded register passes (tests/test_bad_input.py), on a
+    register defined on the screen; and hostile text in its own fields."""
+    import test_bad_input as bad
+
+    from app.core.registry import REGISTRY
+    from app.core.screenregisters import view_name
+
+    entry = next(e for e in REGISTRY if e.name == view_name(lost))
+    bad.test_hostile_input_on_every_add_and_edit_form(app, login, entry)
+    bad.test_broken_values_get_form_errors(app, login, entry)
+    bad.test_values_the_database_cannot_hold_get_turkish_form_errors(app, login, entry)
+    bad.test_control_characters_are_stripped_from_every_text_input(app, login, entry)
+    bad.test_malformed_urls_and_query_strings_give_400_or_404(app, login, entry)
+    memur = login("memur")
+    base = _base(lost)
+    for label, hostile in bad.PAYLOADS.items():
+        before = len(_records(app, lost))
+        resp = _add(memur, lost, hostile[:500], cf_bulundugu_yer=hostile)
+        assert resp.status_code in (200, 302), label
+        assert len(_records(app, lost)) - before in (0, 1), label
+        html = memur.get(f"{base}/list/").data.decode()
+        assert '<script>alert("ozk")' not in html and "<img src=x" not in html
+    rid = _records(app, lost)[-1][0]
+    assert '<script>alert("ozk")' not in memur.get(f"{base}/show/{rid}").data.decode()
+    pdf = memur.get(f"{base}/pdf/{rid}")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")

@@ -90,7 +90,6 @@ def make_view(key, model):
         "__module__": __name__,
         "screen_key": key,
         "datamodel": RegisterInterface(model),
-        "route_base": f"/ekran/{key}",
         "list_title": label, "show_title": label, "add_title": label, "edit_title": label,
         "list_columns": head + state + ["created_at"],
         "show_columns": head + state + decision + ["created_at", "updated_at"],
