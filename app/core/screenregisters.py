@@ -184,9 +184,16 @@ def model_for(key: str):
 
 
 def is_personal(key: str) -> bool:
-    from app.core.customfields import definitions
+    """Whether any active field of the register holds personal data (KVKK)."""
+    from flask import has_app_context
 
-    return any(d.personal for d in definitions(TABLE_PREFIX + key))
+    from app.core import customfields as cf
+
+    if has_app_context():
+        defs = cf.definitions(TABLE_PREFIX + key)
+    else:   # outside the app (a script reading the registry): the definitions last loaded
+        defs = cf._CACHE["defs"].get(TABLE_PREFIX + key, ())
+    return any(d.personal for d in defs)
 
 
 def actions_for(key: str, role: str) -> set:
