@@ -246,6 +246,12 @@ class ScreenRegisterView(ModelView):
         invalidate()
         sr.changed_here()
 
+    def post_add_redirect(self):
+        return redirect(url_for("ScreenRegisterView.list"))
+
+    def post_edit_redirect(self):
+        return redirect(url_for("ScreenRegisterView.list"))
+
     def pre_update(self, item):
         item.rights = self._rights_from_form()
         sr.check_definition(item, creating=False)
