@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import random
 import re
 import uuid
 
@@ -45,9 +46,18 @@ def lost(app, login):
     """Bilgi İşlem defines "Kayıp Eşya" with approval and numbering."""
     it = login("bilgiislem")
     key = "kayip_" + uuid.uuid4().hex[:6]
-    resp = _define(it, key, "Kayıp Eşya", approval="y", prefix="ke")
+    prefix = "".join(random.choice("ABCDEFGHJKLMNPRSTUVYZ") for _ in range(5))
+    resp = _define(it, key, "Kayıp Eşya", approval="y", prefix=prefix.lower())
     assert resp.status_code == 302, resp.data.decode()[:3000]
+    html = _define(it, key + "x", "İkinci", prefix=prefix).data.decode()
+    assert "öneki başka bir kayıt defterinde kullanılıyor" in html      # one counter per register
+    html = _define(it, key + "y", "Hediye gibi", prefix="HD").data.decode()   # a coded register's prefix
+    assert "öneki başka bir kayıt defterinde kullanılıyor" in html
+    LOST_PREFIX[0] = prefix
     return key
+
+
+LOST_PREFIX = [None]
 
 
 def _base(key):
@@ -131,7 +141,7 @@ def test_records_add_validate_number_search_edit_archive(app, clients, lost):
     assert resp.status_code == 302, resp.data.decode()[:2000]
     rows = _records(app, lost)
     rid, number, state, extra, title = rows[-1]
-    assert number == f"KE-{dt.date.today().year}-0001"
+    assert number == f"{LOST_PREFIX[0]}-{dt.date.today().year}-0001"
     assert state == "draft" and title == "Siyah cüzdan"
     assert extra["esya"] == "Siyah cüzdan" and extra["degeri"] == "1250.50"
     assert extra["bulunma_tarihi"] == "2026-11-20" and extra["durum"] == "bekliyor"

@@ -593,6 +593,12 @@ def check_definition(row, creating: bool):
     prefix = turkish.upper(prefix)
     if prefix and not PREFIX_RE.match(prefix):
         raise DefinitionError("Numara öneki 1–6 büyük harf olmalı (ör. KE); numara verilmeyecekse boş bırakın.", "prefix")
+    if prefix and creating:
+        used = {getattr(e.model, "number_prefix", None) for e in REGISTRY} | {
+            p for (p,) in db.session.query(ScreenRegister.prefix).filter(ScreenRegister.prefix.isnot(None))}
+        if prefix in used:
+            raise DefinitionError(f"“{prefix}” öneki başka bir kayıt defterinde kullanılıyor; başka bir önek yazın.",
+                                  "prefix")
     row.prefix = prefix or None
     rights = {}
     for right in RIGHTS:
