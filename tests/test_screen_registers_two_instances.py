@@ -94,3 +94,22 @@ def test_a_register_defined_on_one_instance_is_served_by_the_other(app, pair):
     status, location, _ = b.request("POST", "/" + view_name(key).lower() + "/add", {"cf_konu": "Deneme"},
                                     cookie=clerk_b)
     assert status == 302 and "/show/" in location
+    _forget(app, key)
+
+
+def _forget(app, key):
+    """This test process never loaded the register the servers defined (in
+    tests only a process's own changes reload): its rows go, so that the
+    suite's later tests (e.g. the custom field configuration's export and
+    import) do not meet a register this process does not know."""
+    from app.core.customfields import CustomField, invalidate
+    from app.core.screenregisters import ScreenRecord, ScreenRegister
+    from app.extensions import db
+
+    with app.app_context():
+        db.session.query(CustomField).filter(CustomField.register == f"screen_{key}").delete()
+        db.session.query(ScreenRecord.__table__).filter(ScreenRecord.__table__.c.register_key == key).delete()
+        db.session.query(ScreenRegister).filter(ScreenRegister.key == key).delete()
+        db.session.commit()
+        db.session.remove()
+    invalidate()
