@@ -180,14 +180,21 @@ def demo_command():
 @group.command("matrix")
 def matrix_command():
     """Print the permission matrix as Markdown (docs/PERMISSIONS.md)."""
-    click.echo(permission_matrix_markdown(), nl=False)
-
-
-def permission_matrix_markdown():
     from app.core.register import REGISTRY
 
-    m = R.matrix(REGISTRY, lambda view, action: f"can_{action}" in _view_base_permissions(view),
-                 other_views=_other_view_names(), all_actions=_all_actions)
+    click.echo(permission_matrix_markdown(screen=any(e.extra.get("screen") for e in REGISTRY)), nl=False)
+
+
+def permission_matrix_markdown(screen=False):
+    """The matrix of the product (coded registers and screens); ``screen=True``
+    adds the registers defined on this installation's screen (installation
+    data, not code: docs/PERMISSIONS.md holds the product's part)."""
+    from app.core.register import REGISTRY
+
+    screen_names = {e.name for e in REGISTRY if e.extra.get("screen")}
+    coded = [e for e in REGISTRY if not e.extra.get("screen")]
+    m = R.matrix(coded, lambda view, action: f"can_{action}" in _view_base_permissions(view),
+                 other_views=[v for v in _other_view_names() if v not in screen_names], all_actions=_all_actions)
     views = list(next(iter(m.values())).keys())
     roles = list(m.keys())
     lines = ["# Permission matrix", "",
@@ -208,6 +215,26 @@ def permission_matrix_markdown():
         label = view + (" (personal data)" if view in personal else "")
         cells = [", ".join(m[r][view]) or "—" for r in roles]
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    lines += ["", "## Registers defined on the screen", "",
+              "Bilgi İşlem (and Admin) define simple registers on Ayarlar → Ekrandan kayıt defterleri "
+              "(`ScreenRegisterView`). Each one's rights are chosen on its definition, per role: "
+              "*may read* gives list, show, export, pdf and attachments (and history to the roles "
+              "that hold it on coded registers: Müdür, Denetçi); *may add* gives add; *may edit* gives "
+              "edit, archive and submit (and restore to the Müdür); *may approve* gives approve (the "
+              "approval rule still limits deciding to the Müdür or a proxy). Adding, editing or "
+              "approving implies reading. Bilgi İşlem never gets more than list and show; a register "
+              "with a field marked personal gives Bilgi İşlem, Başkan and Başkan Yardımcısı nothing. "
+              "Admin holds every action. `flask ozelkalem matrix` prints this installation's screen "
+              "registers below; `flask ozelkalem setup` keeps their rights."]
+    if screen:
+        rows = [e for e in REGISTRY if e.extra.get("screen")]
+        sm = R.matrix(rows, lambda view, action: f"can_{action}" in _view_base_permissions(view),
+                      other_views=[], all_actions=_all_actions)
+        lines += ["", "| register | " + " | ".join(roles) + " |", "|---|" + "---|" * len(roles)]
+        for entry in rows:
+            label = f"{entry.name} ({entry.label})" + (" (personal data)" if entry.personal_data else "")
+            cells = [", ".join(sm[r][entry.name]) or "—" for r in roles]
+            lines.append(f"| {label} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 

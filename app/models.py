@@ -6,6 +6,7 @@ from app.core.attachments import Attachment  # noqa: F401
 from app.core.audit import AuditEntry  # noqa: F401
 from app.core.customfields import CustomField  # noqa: F401
 from app.core.numbering import NumberSequence  # noqa: F401
+from app.core.screenregisters import ScreenRecord, ScreenRegister  # noqa: F401
 from app.core.outbox import OutboxMessage  # noqa: F401
 from app.core.signing import SignatureDelegation, SignatureStep  # noqa: F401
 from app.security.models import LoginFailure, UserAccount, UserSession  # noqa: F401

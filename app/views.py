@@ -66,3 +66,6 @@ def add_views(appbuilder):
     from app.core.customfieldviews import add_views as add_custom_field_views
 
     add_custom_field_views(appbuilder)   # "Özel alanlar": fields added from the screen
+    from app.core.screenregisterviews import add_views as add_screen_register_views
+
+    add_screen_register_views(appbuilder)   # registers defined on the screen, and their definitions

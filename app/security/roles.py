@@ -155,3 +155,21 @@ def matrix(registry, exists=lambda view_name, action: True, other_views=None, al
 # definitions and move them between installations; nobody else. Defining a field gives no
 # access to any register's records.
 OTHER_VIEWS["CustomFieldView"] = {IT: ["list", "show", "add", "edit", "export_config", "import_config"]}
+
+# issue 18 part 3: registers defined on the screen ("Ekrandan kayıt defterleri"): Bilgi İşlem
+# (and Admin) define them; each register's rights are chosen on its definition (read / add / edit /
+# approve per role, app/core/screenregisters.py ``actions_for``), and this function answers with them
+# for the matrix, ``flask ozelkalem setup`` and the role grid. A register with a personal-data field
+# gives Bilgi İşlem and the signers nothing; Bilgi İşlem never more than list/show.
+OTHER_VIEWS["ScreenRegisterView"] = {IT: ["list", "show", "add", "edit"]}
+_coded_register_actions = register_actions
+
+
+def register_actions(role: str, personal_data: bool, view_name: str | None = None) -> set[str]:  # noqa: F811
+    from app.core import screenregisters
+
+    key = next((k for k, v in screenregisters.VIEWS.items() if v.__name__ == view_name), None) \
+        if view_name and view_name.startswith("Screen") else None
+    if key is not None:
+        return screenregisters.actions_for(key, role)
+    return _coded_register_actions(role, personal_data, view_name)
