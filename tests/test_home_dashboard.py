@@ -150,7 +150,9 @@ def test_my_submissions_names_each_row_without_loading_it(app, clients):
                 item = db.session.get(entry.model, row.id)
                 head = entry.model.headline
                 expected = (getattr(item, head["text"]) if "text" in head
-                            else getattr(item, head["choice"] + "_label"))
+                            else getattr(item, head["choice"] + "_label") if "choice" in head else None)
+                if not expected:      # a register that names nothing (a screen register without text fields)
+                    continue
                 link = re.search(rf'href="/{entry.name.lower()}/show/{row.id}">([^<]*)<', rows)
                 assert link, entry.name
                 assert htmlmod.unescape(link.group(1)).strip().endswith(

@@ -133,6 +133,7 @@ class ScreenRecord(Register, Approvable, Numbered, Model):
     # what the record is called in lists of other screens, the audit log and
     # pickers: its first text field (kept on save)
     title = Column(String(200), info=field(_l("Title"), form=False, show=False))
+    headline = {"text": "title"}      # what names a record where it is not loaded (app/core/headlines.py)
 
     @declared_attr.directive
     def __mapper_args__(cls):
