@@ -323,3 +323,49 @@ def test_the_generic_register_suites_pass(app, login, lost):
     assert '<script>alert("ozk")' not in memur.get(f"{base}/show/{rid}").data.decode()
     pdf = memur.get(f"{base}/pdf/{rid}")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+
+
+def test_configuration_file_carries_screen_registers_to_another_installation(app, clients, lost):
+    """Export on the test installation, import on "the live one" (here: the
+    same file with the register renamed, as if it were not there yet): the
+    register is created live with its fields and rights; a wrong register in
+    the file saves nothing."""
+    import json
+
+    from app.core import customfields as cf
+    from app.core.screenregisters import TABLE_PREFIX, ScreenRegister
+
+    it = clients["bilgiislem"]
+    resp = it.get("/customfields/export_config")
+    assert resp.status_code == 200
+    payload = json.loads(resp.data)
+    assert any(r["key"] == lost for r in payload["registers"])
+    new_key = "tasinan_" + uuid.uuid4().hex[:6]
+    mine = [dict(r, key=new_key, label="Taşınan Kayıp Eşya", prefix=None) for r in payload["registers"]
+            if r["key"] == lost]
+    fields = [dict(f, register=TABLE_PREFIX + new_key) for f in payload["fields"]
+              if f["register"] == TABLE_PREFIX + lost]
+    assert fields
+    moved = {"format": payload["format"], "version": 1, "registers": mine, "fields": fields}
+    # a wrong register (unknown menu group): nothing at all is saved
+    broken = dict(moved, registers=[dict(mine[0], category="yok")])
+    with app.app_context():
+        with pytest.raises(cf.ConfigError):
+            cf.import_config(json.dumps(broken))
+        assert db.session.query(ScreenRegister).filter_by(key=new_key).count() == 0
+        assert db.session.query(cf.CustomField).filter_by(register=TABLE_PREFIX + new_key).count() == 0
+        db.session.remove()
+    # the right file over the screen's import button
+    resp = it.post("/customfields/import_config", data={"file": (io.BytesIO(json.dumps(moved).encode()), "c.json")},
+                   content_type="multipart/form-data", follow_redirects=True)
+    assert resp.status_code == 200
+    with app.app_context():
+        assert db.session.query(ScreenRegister).filter_by(key=new_key).count() == 1
+        assert db.session.query(cf.CustomField).filter_by(register=TABLE_PREFIX + new_key).count() == len(fields)
+        db.session.remove()
+    listing = clients["memur"].get(f"{_base(new_key)}/list/")
+    assert listing.status_code == 200 and "Taşınan Kayıp Eşya" in listing.data.decode()
+    resp = _add(clients["memur"], new_key, "Taşınan şemsiye")
+    assert resp.status_code == 302, resp.data.decode()[-2000:]
+    assert any(r[4] == "Taşınan şemsiye" for r in _records(app, new_key))
+    assert clients["bilgiislem"].get(f"{_base(new_key)}/list/").status_code in (200, 403)
