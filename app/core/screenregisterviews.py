@@ -195,18 +195,26 @@ class ScreenRegisterView(ModelView):
         "read_roles": _l("A register with a personal-data field is never readable by Bilgi İşlem."),
         "fields_text": FIELDS_HELP,
     }
+    # (extra fields carry their own help: FAB applies description_columns to model fields only)
     add_form_extra_fields = {
-        "key": StringField(_l("Key"), validators=[Optional()]),
-        "category": SelectField(_l("Menu group"), choices=_groups(), validators=[DataRequired()]),
-        "icon": SelectField(_l("Icon"), choices=[(i, i[3:]) for i in sr.ICONS]),
+        "key": StringField(_l("Key"), validators=[Optional()], description=description_columns["key"],
+                           render_kw={"class": "form-control"}),
+        "category": SelectField(_l("Menu group"), choices=_groups(), validators=[DataRequired()],
+                                render_kw={"class": "form-control"}),
+        "icon": SelectField(_l("Icon"), choices=[(i, i[3:]) for i in sr.ICONS], render_kw={"class": "form-control"}),
         "approval": BooleanField(_l("Approval by the Müdür")),
-        "prefix": StringField(_l("Number prefix"), validators=[Optional()]),
-        "read_roles": RoleBoxes(_l("May read")), "add_roles": RoleBoxes(_l("May add")),
+        "prefix": StringField(_l("Number prefix"), validators=[Optional()], description=description_columns["prefix"],
+                              render_kw={"class": "form-control"}),
+        "read_roles": RoleBoxes(_l("May read"), description=description_columns["read_roles"]),
+        "add_roles": RoleBoxes(_l("May add")),
         "edit_roles": RoleBoxes(_l("May edit")), "approve_roles": RoleBoxes(_l("May approve")),
-        "fields_text": TextAreaField(_l("Fields"), render_kw={"rows": 8}),
+        "fields_text": TextAreaField(_l("Fields"), description=FIELDS_HELP,
+                                     render_kw={"rows": 8, "class": "form-control",
+                                                "placeholder": "*Eşya | metin\nBulunma tarihi | tarih\n"
+                                                               "Durum | seçim | Bekliyor, Teslim edildi"}),
     }
     edit_form_extra_fields = {
-        "icon": SelectField(_l("Icon"), choices=[(i, i[3:]) for i in sr.ICONS]),
+        "icon": SelectField(_l("Icon"), choices=[(i, i[3:]) for i in sr.ICONS], render_kw={"class": "form-control"}),
         "read_roles": RoleBoxes(_l("May read")), "add_roles": RoleBoxes(_l("May add")),
         "edit_roles": RoleBoxes(_l("May edit")), "approve_roles": RoleBoxes(_l("May approve")),
     }
