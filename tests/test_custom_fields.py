@@ -265,11 +265,14 @@ def test_bad_definitions_are_refused(clients, app):
 
 def test_hiding_a_builtin_optional_field(clients, app):
     it = clients["bilgiislem"]
-    assert "Fatura no" in clients["memur"].get("/wreathorderview/add").data.decode() or True
+    offered = 'name="invoice_no" class="filter"'            # "Filtre Ekle" offers it
+    assert 'name="invoice_no"' in clients["memur"].get("/wreathorderview/add").data.decode()
+    assert offered in clients["memur"].get("/wreathorderview/list/").data.decode()
     assert _define(it, key="invoice_no", label="Fatura no gizli", kind="hide").status_code == 302
     try:
         form = clients["memur"].get("/wreathorderview/add").data.decode()
         assert 'name="invoice_no"' not in form
+        assert offered not in clients["memur"].get("/wreathorderview/list/").data.decode()
         msg = f"Gizli alan {uuid.uuid4().hex[:6]}"
         row = _field(app, "invoice_no")
         # a record still saves without it
@@ -282,6 +285,7 @@ def test_hiding_a_builtin_optional_field(clients, app):
             db.session.commit()
             db.session.remove()
     assert 'name="invoice_no"' in clients["memur"].get("/wreathorderview/add").data.decode()
+    assert offered in clients["memur"].get("/wreathorderview/list/").data.decode()
 
 
 def test_config_export_import_round_trips(clients, app, fields):

@@ -1124,10 +1124,13 @@ class RegisterView(ModelView):
     def _list(self, **kwargs):
         self._refuse_masked_args()
         widgets = super()._list(**kwargs)
-        masked = masked_for_user(self.datamodel.obj)
-        if masked and widgets.get("search") is not None:
+        from app.core.customfields import hidden_builtins
+
+        # "Filtre Ekle" offers neither a field the user sees masked nor one Bilgi İşlem hid
+        dropped = masked_for_user(self.datamodel.obj) | hidden_builtins(self.datamodel.obj.__tablename__)
+        if dropped and widgets.get("search") is not None:
             args = widgets["search"].template_args
-            args["include_cols"] = [c for c in args.get("include_cols") or [] if c not in masked]
+            args["include_cols"] = [c for c in args.get("include_cols") or [] if c not in dropped]
         return widgets
 
     def _get_list_widget(self, filters, order_column="", order_direction="", page=None,
