@@ -503,3 +503,15 @@ def test_money_typed_the_turkish_way_is_saved(clients, app):
 
         assert db.session.query(WreathOrder).filter_by(message="Türk usulü tutar denemesi").one().cost == Decimal("1234.56")
         db.session.remove()
+
+
+def test_list_rows_carry_their_buttons_as_markup(clients):
+    """The rows put together in Python (app/core/rendering.py list_rows) keep
+    the show/edit buttons in their own cell: a str + Markup concatenation once
+    printed "&lt;td class=…&gt;" and the browser dropped the buttons column."""
+    page = clients["memur"].get("/giftview/list/").data.decode()
+    body = page.split("</thead>", 1)[1].split("</table>", 1)[0]
+    rows = body.count("<tr>")
+    assert rows > 0
+    assert body.count('<td class="text-center">') == rows
+    assert "&lt;td" not in page and "&lt;/td" not in page

@@ -100,6 +100,9 @@ def list_rows(value_columns, pks, include_columns, formatters, btn_edit, btn_vie
 
     out = []
     add = out.append
+    # plain str: ``"<td>" + Markup(...)`` would escape the "<td>" (Markup.__radd__)
+    btn_edit = None if btn_edit is None else str(btn_edit)
+    btn_view = None if btn_view is None else str(btn_view)
     columns = [(name, formatters.get(name)) for name in include_columns]
     select = str(escape(select_label)) if select_label is not None else None
     for item, pk in zip(value_columns, pks):
