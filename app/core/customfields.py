@@ -719,52 +719,24 @@ EXPORTED = ("register", "key", "label", "kind", "choices", "required", "help", "
             "in_show", "in_search", "in_filter", "in_export", "in_pdf", "position", "personal", "active")
 
 
-REGISTER_EXPORTED = ("key", "label", "category", "icon", "approval", "prefix", "rights", "active")
+# What travels in the same file besides the fields: app/core/screenregisters.py adds
+# itself here (the registers defined on the screen), so that this module does not import
+# it back. Each: ``export() -> dict`` (keys added to the file), ``prepare(payload) ->
+# (rows to add, table names they create)`` (ConfigError when wrong; nothing added yet) and
+# ``activate(rows)`` (after the commit).
+CONFIG_EXTENSIONS: list = []
 
 
 def export_config() -> dict:
-    """The field definitions and the registers defined on the screen (their
-    fields are among the fields), as one file."""
-    from app.core.screenregisters import ScreenRegister
-
+    """The field definitions (and what the extensions add: the registers
+    defined on the screen, whose fields are among the fields), as one file."""
     rows = db.session.query(CustomField).order_by(CustomField.register, CustomField.position,
                                                   CustomField.id).all()
-    registers = db.session.query(ScreenRegister).order_by(ScreenRegister.id).all()
-    return {"format": "ozelkalem-custom-fields", "version": 1,
-            "registers": [{k: getattr(r, k) for k in REGISTER_EXPORTED} for r in registers],
+    data = {"format": "ozelkalem-custom-fields", "version": 1,
             "fields": [{k: getattr(r, k) for k in EXPORTED} for r in rows]}
-
-
-def _new_screen_registers(payload) -> list:
-    """ScreenRegister rows (not yet added) for the file's registers this
-    installation lacks, checked as the definition screen checks them."""
-    from app.core import screenregisters as sr
-
-    found = payload.get("registers") or []
-    if not isinstance(found, list):
-        raise ConfigError("Dosyadaki kayıt defterleri okunamadı.")
-    new = []
-    for data in found[:200]:
-        if not isinstance(data, dict):
-            raise ConfigError("Dosyadaki kayıt defterleri okunamadı.")
-        key = str(data.get("key") or "").strip().lower()
-        if db.session.query(sr.ScreenRegister.id).filter(sr.ScreenRegister.key == key).first():
-            continue            # already here: its own definition stays as it is
-        rights = data.get("rights") if isinstance(data.get("rights"), dict) else {}
-        row = sr.ScreenRegister(
-            key=key, label=str(data.get("label") or "")[:100], category=str(data.get("category") or ""),
-            icon=str(data.get("icon") or "fa-list"), approval=bool(data.get("approval")),
-            prefix=(str(data["prefix"]) if data.get("prefix") else None),
-            rights={r: [str(x) for x in (rights.get(r) or []) if isinstance(x, str)] for r in sr.RIGHTS},
-            active=bool(data.get("active", True)))
-        try:
-            sr.check_definition(row, creating=True)
-        except sr.DefinitionError as exc:
-            raise ConfigError(f"Kayıt defteri “{row.label or key}”: {exc}") from None
-        if any(r.key == row.key for r in new):
-            raise ConfigError(f"Kayıt defteri “{row.label}” dosyada iki kez var.")
-        new.append(row)
-    return new
+    for extension in CONFIG_EXTENSIONS:
+        data.update(extension.export())
+    return data
 
 
 class ConfigError(ValueError):
@@ -859,15 +831,14 @@ def import_config(payload) -> tuple[int, int]:
     if not isinstance(payload, dict) or payload.get("format") != "ozelkalem-custom-fields" \
             or not isinstance(payload.get("fields"), list):
         raise ConfigError("Bu dosya bir özel alan yapılandırması değil.")
-    from app.core import screenregisters as sr
-
-    registers = _new_screen_registers(payload)
-    coming = {sr.TABLE_PREFIX + r.key for r in registers}
+    prepared = [(extension, extension.prepare(payload)) for extension in CONFIG_EXTENSIONS]
+    coming = set().union(*(tables for _e, (_rows, tables) in prepared))
     rows = [validate_row(r if isinstance(r, dict) else {}, coming) for r in payload["fields"][:2000]]
     created = updated = 0
     try:
-        for register in registers:
-            db.session.add(register)
+        for _extension, (added, _tables) in prepared:
+            for row in added:
+                db.session.add(row)
         for row in rows:
             current = db.session.query(CustomField).filter_by(register=row["register"], key=row["key"]).first()
             if current is None:
@@ -884,10 +855,7 @@ def import_config(payload) -> tuple[int, int]:
     except Exception:
         db.session.rollback()
         raise
-    if registers:                      # live in this process, with the chosen rights; others follow
-        from flask import current_app
-
-        for register in registers:
-            sr.activate(current_app.appbuilder, register, grant_rights=True)
-        sr.changed_here()
+    for extension, (added, _tables) in prepared:
+        if added:
+            extension.activate(added)
     return created, updated

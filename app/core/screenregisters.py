@@ -244,13 +244,20 @@ def spec_of(row) -> dict:
             "active": bool(row.active), "approval": bool(row.approval), "prefix": row.prefix}
 
 
-def _view_class(key):
-    from app.core.screenregisterviews import make_view
+# ``(key, model) -> view class``: app/core/screenregisterviews.py sets it when imported (the
+# screens import this module, not the other way round)
+VIEW_FACTORY: list = []
 
+
+def _view_class(key):
+    if not VIEW_FACTORY:
+        import importlib
+
+        importlib.import_module("app.core.screenregisterviews")     # sets VIEW_FACTORY
     with _LOCK:
         view = VIEWS.get(key)
         if view is None:
-            view = make_view(key, model_for(key))
+            view = VIEW_FACTORY[0](key, model_for(key))
             VIEWS[key] = view
         return view
 
@@ -610,3 +617,81 @@ def check_definition(row, creating: bool):
     if not any(rights.values()):
         raise DefinitionError("En az bir rolün kayıtları okuyabilmesi gerekir.", "read_roles")
     row.rights = rights
+
+
+# ---------------------------------------------------------------------------
+# the configuration file (Özel alanlar → export/import) carries these registers
+# ---------------------------------------------------------------------------
+
+EXPORTED = ("key", "label", "category", "icon", "approval", "prefix", "rights", "active")
+
+
+class ConfigExtension:
+    """Registers defined on the screen travel with their fields: exported as
+    ``registers``; on import the ones this installation lacks are checked as
+    the definition screen checks them, added in the import's transaction and
+    made live (with their rights) after it commits."""
+
+    @staticmethod
+    def export() -> dict:
+        rows = db.session.query(ScreenRegister).order_by(ScreenRegister.id).all()
+        return {"registers": [{k: getattr(r, k) for k in EXPORTED} for r in rows]}
+
+    @staticmethod
+    def prepare(payload):
+        from app.core.customfields import ConfigError
+
+        found = payload.get("registers") or []
+        if not isinstance(found, list):
+            raise ConfigError("Dosyadaki kayıt defterleri okunamadı.")
+        new = []
+        for data in found[:200]:
+            if not isinstance(data, dict):
+                raise ConfigError("Dosyadaki kayıt defterleri okunamadı.")
+            key = str(data.get("key") or "").strip().lower()
+            if db.session.query(ScreenRegister.id).filter(ScreenRegister.key == key).first():
+                continue            # already here: its own definition stays as it is
+            rights = data.get("rights") if isinstance(data.get("rights"), dict) else {}
+            row = ScreenRegister(
+                key=key, label=str(data.get("label") or "")[:100], category=str(data.get("category") or ""),
+                icon=str(data.get("icon") or "fa-list"), approval=bool(data.get("approval")),
+                prefix=(str(data["prefix"]) if data.get("prefix") else None),
+                rights={r: [str(x) for x in (rights.get(r) or []) if isinstance(x, str)] for r in RIGHTS},
+                active=bool(data.get("active", True)))
+            try:
+                check_definition(row, creating=True)
+            except DefinitionError as exc:
+                raise ConfigError(f"Kayıt defteri “{row.label or key}”: {exc}") from None
+            if any(r.key == row.key for r in new):
+                raise ConfigError(f"Kayıt defteri “{row.label}” dosyada iki kez var.")
+            new.append(row)
+        return new, {TABLE_PREFIX + r.key for r in new}
+
+    @staticmethod
+    def activate(rows):
+        from flask import current_app
+
+        for row in rows:
+            activate(current_app.appbuilder, row, grant_rights=True)
+        changed_here()
+
+
+def _join_config():
+    from app.core import customfields
+
+    if not any(isinstance(e, ConfigExtension) for e in customfields.CONFIG_EXTENSIONS):
+        customfields.CONFIG_EXTENSIONS.append(ConfigExtension())
+
+
+def chosen_rights(role, view_name):
+    """The rights chosen on a screen register's definition (app/security/roles.py
+    asks here first), or None for any other view."""
+    if not view_name or not view_name.startswith("Screen"):
+        return None
+    key = next((k for k, v in VIEWS.items() if v.__name__ == view_name), None)
+    return actions_for(key, role) if key is not None else None
+
+
+_join_config()
+if chosen_rights not in R.RIGHTS_PROVIDERS:
+    R.RIGHTS_PROVIDERS.append(chosen_rights)

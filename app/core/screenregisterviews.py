@@ -297,3 +297,7 @@ def add_views(appbuilder):
     appbuilder.add_view(ScreenRegisterView, "ScreenRegisterView", label=_l("Registers from the screen"),
                         icon="fa-table", category="settings", category_label=cat_label, category_icon=cat_icon)
     sr.init_app(current_app._get_current_object(), appbuilder)
+
+
+if make_view not in sr.VIEW_FACTORY:
+    sr.VIEW_FACTORY.append(make_view)

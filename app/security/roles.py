@@ -163,13 +163,14 @@ OTHER_VIEWS["CustomFieldView"] = {IT: ["list", "show", "add", "edit", "export_co
 # gives Bilgi İşlem and the signers nothing; Bilgi İşlem never more than list/show.
 OTHER_VIEWS["ScreenRegisterView"] = {IT: ["list", "show", "add", "edit"]}
 _coded_register_actions = register_actions
+# ``(role, view_name) -> set of actions | None``: registers whose rights are chosen on the screen
+# (app/core/screenregisters.py adds itself here, so that the roles do not import it back)
+RIGHTS_PROVIDERS: list = []
 
 
 def register_actions(role: str, personal_data: bool, view_name: str | None = None) -> set[str]:  # noqa: F811
-    from app.core import screenregisters
-
-    key = next((k for k, v in screenregisters.VIEWS.items() if v.__name__ == view_name), None) \
-        if view_name and view_name.startswith("Screen") else None
-    if key is not None:
-        return screenregisters.actions_for(key, role)
+    for provider in RIGHTS_PROVIDERS:
+        chosen = provider(role, view_name)
+        if chosen is not None:
+            return chosen
     return _coded_register_actions(role, personal_data, view_name)
