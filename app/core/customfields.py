@@ -290,13 +290,19 @@ def stored(d: Definition, value):
 
 def text_of(d: Definition, raw, masked=False) -> str:
     """The value as a Turkish reader sees it (lists, record page, PDF, search)."""
-    from app.core import turkish
-
     if d.kind == "bool":
         return "" if raw is None else ("Evet" if raw else "Hayır")
-    value = typed(d, raw)
+    return typed_text(d, typed(d, raw), masked)
+
+
+def typed_text(d: Definition, value, masked=False) -> str:
+    """A typed value (``typed``) in Turkish notation: 1.250,50 ₺, 26.11.2026, 12.500, Evet."""
+    from app.core import turkish
+
     if value is None:
         return ""
+    if d.kind == "bool":
+        return "Evet" if value else "Hayır"
     if d.kind in ("date", "datetime"):
         return turkish.format_date(value)
     if d.kind == "money":
@@ -541,29 +547,13 @@ def _masked_personal():
 
 def _formatter(d, masked):
     def fmt(value):
-        from app.core import turkish
-
         if value is None:
             return ""
         if d.personal and masked:
             from app.core.personal import mask_name
 
             return mask_name(str(value))
-        if d.kind == "bool":
-            return "Evet" if value else "Hayır"
-        if d.kind in ("date", "datetime"):
-            return turkish.format_date(value)
-        if d.kind == "money":
-            return turkish.format_money(value)
-        if d.kind == "integer":
-            return f"{value:,}".replace(",", ".") if abs(value) >= 10000 else str(value)
-        if d.kind == "choice":
-            return str(d.choice_map.get(value, value))
-        if d.kind in LINKS:
-            from app.core.personal import safe_label
-
-            return safe_label(value) if masked else str(value)
-        return str(value)
+        return typed_text(d, value, masked)
 
     return fmt
 
