@@ -30,7 +30,10 @@ def _register_choices():
 class RegisterSelect(SelectField):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.choices = _register_choices()
+        from flask_babel import lazy_gettext
+
+        # an empty first choice: a required select must not start on a real value (HTML validity)
+        self.choices = [("", lazy_gettext("Choose…"))] + list(_register_choices())
 
 
 FLAGS = {"in_list": _l("In the list"), "in_form": _l("In the forms"), "in_show": _l("On the record's page"),

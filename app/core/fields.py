@@ -441,3 +441,31 @@ def _valid_select2_many():
 
 
 _valid_select2_many()
+
+
+class CheckboxList:
+    """Check boxes in a list; the first box carries the field's own id, so the
+    form's ``<label for=field.id>`` names a form control (valid HTML)."""
+
+    def __call__(self, field, **kwargs):
+        from flask_babel import lazy_gettext
+        from markupsafe import Markup
+        from wtforms.widgets import html_params
+
+        kwargs.pop("id", None)
+        kwargs.pop("class_", None)
+        kwargs.pop("class", None)
+        kwargs.pop("required", None)
+        parts = [Markup('<ul class="list-unstyled ozk-checkboxes" id="{}-list" {}>').format(
+            field.id, Markup(html_params(**kwargs)))]
+        choices = list(field.iter_choices())
+        for i, (value, label, checked, _attrs) in enumerate(choices):
+            box_id = field.id if i == 0 else f"{field.id}-{i}"
+            parts.append(Markup('<li><input type="checkbox" name="{}" value="{}" id="{}"{}> '
+                                '<label for="{}">{}</label></li>').format(
+                field.name, value, box_id, Markup(" checked") if checked else "", box_id, label))
+        if not choices:
+            parts.append(Markup('<li><input type="checkbox" id="{}" disabled> <label for="{}">{}</label></li>')
+                         .format(field.id, field.id, lazy_gettext("Nothing to choose from yet.")))
+        parts.append(Markup("</ul>"))
+        return Markup("").join(parts)

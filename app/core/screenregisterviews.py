@@ -12,9 +12,9 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.core import screenregisters as sr
+from app.core.fields import CheckboxList
 from app.core.register import RegisterInterface, RegisterView
 from app.core.registry import CATEGORIES
 from app.extensions import db
@@ -109,8 +109,7 @@ def make_view(key, model):
 
 
 class RoleBoxes(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
+    widget = CheckboxList()       # the first box carries the field's id: the form's label names a control
 
     def __init__(self, label=None, **kwargs):
         super().__init__(label, choices=[(r, r) for r in R.ROLES], validators=[Optional()], **kwargs)
@@ -125,7 +124,10 @@ FIELDS_HELP = _l("One field a line: “*Name | kind | options”. * = required; 
 
 
 def _groups():
-    return [(k, str(CATEGORIES[k][0])) for k in sr.GROUPS]
+    from flask_babel import lazy_gettext
+
+    # an empty first choice: a required select must not start on a real value (HTML validity)
+    return [("", lazy_gettext("Choose…"))] + [(k, str(CATEGORIES[k][0])) for k in sr.GROUPS]
 
 
 def _checked(form_cls, creating):
