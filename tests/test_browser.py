@@ -65,6 +65,21 @@ def page(browser, live_server):
     context.close()
 
 
+# the form's own save button (not the logout or the bell's forms)
+SAVE = ".container form[method=post] button[type=submit]:not(#ozk-logout):not(.ozk-bell-item)"
+
+
+def in_db(app, fn):
+    """``fn(db)`` in an app context of its own (the session removed afterwards)."""
+    from app.extensions import db
+
+    with app.app_context():
+        try:
+            return fn(db)
+        finally:
+            db.session.remove()
+
+
 def shot(page, name):
     if SHOTS:
         os.makedirs(SHOTS, exist_ok=True)

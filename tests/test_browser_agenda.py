@@ -9,11 +9,10 @@ import datetime as dt
 
 import pytest
 
-from tests.test_browser import SHOTS, _pdf_text, browser, live_server, login, page, shot  # noqa: F401
+from tests.test_browser import SHOTS, _pdf_text, browser, live_server, login, page, shot, SAVE  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
-SAVE = ".container form[method=post] button[type=submit]:not(#ozk-logout):not(.ozk-bell-item)"
 MONDAY = dt.date(2030, 5, 6)
 
 

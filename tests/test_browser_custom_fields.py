@@ -7,21 +7,9 @@ import uuid
 
 import pytest
 
-from tests.test_browser import ARGS, CHROMIUM, _pdf_text, browser, live_server, login, logout, page, shot  # noqa: F401
+from tests.test_browser import ARGS, CHROMIUM, _pdf_text, browser, live_server, login, logout, page, shot, SAVE, in_db as _db  # noqa: F401
 
 pytestmark = pytest.mark.browser
-
-SAVE = ".container form[method=post] button[type=submit]:not(#ozk-logout):not(.ozk-bell-item)"
-
-
-def _db(app, fn):
-    from app.extensions import db
-
-    with app.app_context():
-        try:
-            return fn(db)
-        finally:
-            db.session.remove()
 
 
 def test_it_adds_a_priority_to_wreaths_a_clerk_fills_filters_and_prints_it(page, app):

@@ -11,10 +11,9 @@ import uuid
 
 import pytest
 
-from tests.test_browser import ARGS, CHROMIUM, browser, live_server, login, logout, page, shot, _pdf_text  # noqa: F401
+from tests.test_browser import ARGS, CHROMIUM, browser, live_server, login, logout, page, shot, _pdf_text, SAVE  # noqa: F401
 
 pytestmark = pytest.mark.browser
-SAVE = ".container form[method=post] button[type=submit]:not(#ozk-logout):not(.ozk-bell-item)"
 
 
 def _letter(app, **filters):

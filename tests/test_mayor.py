@@ -423,3 +423,18 @@ def test_inline_answer_needs_the_right_to_edit_rows(app, clients, units, login):
     assert app.test_client().post(f"/orderfollowupview/answer/{row_id}", data=data).status_code in (302, 401, 403)
     assert in_db(app, lambda: db.session.get(OrderFollowUp, row_id).answer) is None
     assert clients["memur"].post("/orderfollowupview/answer/999999", data=data).status_code == 404
+
+
+def test_a_long_refused_answer_is_kept_whole(app, clients, units):
+    """The refused answer comes back in the same response (not through the
+    session cookie, which a long Turkish text would overflow)."""
+    subject = "Talimat T12 uzun yanıt"
+    new_order(clients["memur"], subject, [units["Fen İşleri Müdürlüğü"]], due=TODAY + D(days=5))
+    row_id = rows_of(app, subject)["Fen İşleri Müdürlüğü"][0]
+    long_answer = "Şişli'de ışıklandırma çalışması sürüyor. " * 120          # ~4.900 characters
+    resp = clients["memur"].post(f"/orderfollowupview/answer/{row_id}",
+                                 data={"answer": long_answer, "status": ANSWERED, "version": "0"})
+    assert resp.status_code == 200
+    assert "siz bakarken değişti" in text(resp) and long_answer.strip() in text(resp)
+    assert len(resp.headers.get("Set-Cookie", "")) < 4000
+    assert in_db(app, lambda: db.session.get(OrderFollowUp, row_id).answer) is None

@@ -4,13 +4,11 @@ server) is served by the other without a restart, on its next request once
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import time
 import uuid
 
 import pytest
-from test_two_instances import ROOT, Instance, _free_port
+from test_two_instances import gunicorn_pair
 
 from conftest import PASSWORD
 
@@ -31,38 +29,8 @@ app = create_app({
 
 @pytest.fixture(scope="module")
 def pair(app, tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("screen_two")
-    (tmp / "wsgi_screen_two.py").write_text(WSGI)
-    env = dict(os.environ, PYTHONPATH=f"{ROOT}{os.pathsep}{tmp}", SECRET_KEY="screen-two-instances-secret-key",
-               OZK_TWO_URL=app.config["SQLALCHEMY_DATABASE_URI"], OZK_TWO_DATA=str(tmp))
-    gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
-    procs, servers = [], []
-    try:
-        for _ in range(2):
-            port = _free_port()
-            procs.append(subprocess.Popen([gunicorn, "-w", "1", "-b", f"127.0.0.1:{port}", "wsgi_screen_two:app"],
-                                          cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE))
-            servers.append(Instance(port))
-        deadline = time.time() + 90
-        for proc, server in zip(procs, servers):
-            while True:
-                try:
-                    if server.request("GET", "/login/")[0] == 200:
-                        break
-                except OSError:
-                    pass
-                if proc.poll() is not None or time.time() > deadline:
-                    raise RuntimeError("gunicorn did not start: " + proc.stderr.read().decode()[-3000:])
-                time.sleep(0.3)
-        yield servers
-    finally:
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+    yield from gunicorn_pair(app, tmp_path_factory.mktemp("screen_two"), WSGI, "wsgi_screen_two",
+                             "screen-two-instances-secret-key")
 
 
 def _cookie(server, username):

@@ -66,18 +66,19 @@ class Instance:
         return self.request("POST", "/login/", {"username": username, "password": password}, client=client)
 
 
-@pytest.fixture(scope="module")
-def instances(app, tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("two")
-    (tmp / "wsgi_two.py").write_text(WSGI)
-    env = dict(os.environ, PYTHONPATH=f"{ROOT}{os.pathsep}{tmp}", SECRET_KEY="two-instances-shared-secret-key",
+def gunicorn_pair(app, tmp, wsgi, module, secret):
+    """Two gunicorn servers (one worker each) on the suite's database, serving
+    ``wsgi`` (written to ``tmp/<module>.py``); yields two ``Instance``s and
+    stops the servers afterwards."""
+    (tmp / f"{module}.py").write_text(wsgi)
+    env = dict(os.environ, PYTHONPATH=f"{ROOT}{os.pathsep}{tmp}", SECRET_KEY=secret,
                OZK_TWO_URL=app.config["SQLALCHEMY_DATABASE_URI"], OZK_TWO_DATA=str(tmp))
     gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
     procs, servers = [], []
     try:
         for _ in range(2):
             port = _free_port()
-            procs.append(subprocess.Popen([gunicorn, "-w", "1", "-b", f"127.0.0.1:{port}", "wsgi_two:app"],
+            procs.append(subprocess.Popen([gunicorn, "-w", "1", "-b", f"127.0.0.1:{port}", f"{module}:app"],
                                           cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE))
             servers.append(Instance(port))
         deadline = time.time() + 90
@@ -100,6 +101,12 @@ def instances(app, tmp_path_factory):
                 proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 proc.kill()
+
+
+@pytest.fixture(scope="module")
+def instances(app, tmp_path_factory):
+    yield from gunicorn_pair(app, tmp_path_factory.mktemp("two"), WSGI, "wsgi_two",
+                             "two-instances-shared-secret-key")
 
 
 def _on_login(status, location):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from flask import abort, flash, g, redirect, request, session, url_for
+from flask import abort, flash, g, redirect, request, url_for
 from flask_appbuilder import expose
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.security.decorators import has_access, permission_name
@@ -200,9 +200,11 @@ class OrderFollowUpView(_Detail):
         if errors:
             for message in errors:
                 flash(message, "danger")
-            session["ozk_unit_answer"] = {"id": item.id, "answer": answer[:2000], "status": status,
-                                          "answered_on": day_text[:20]}
-            return redirect(back)
+            # the order's page again, with the typed answer in its row (kept in this request, not in
+            # the session cookie, which a long answer would overflow)
+            g.ozk_unit_answer = {"id": item.id, "answer": answer, "status": status, "answered_on": day_text[:20]}
+            order_view = next(v for v in self.appbuilder.baseviews if isinstance(v, MayorOrderView))
+            return order_view.show(item.order_id)
         item.answer, item.status, item.answered_on = answer, status, day
         db.session.commit()
         flash(_t("The unit's answer was saved: %(unit)s.", unit=str(item.unit)), "success")
@@ -233,7 +235,7 @@ class MayorOrderView(RegisterView):
         item = kwargs.get("item")
         if template == self.show_template and isinstance(item, MayorOrder):
             sm = self.appbuilder.sm
-            draft = session.pop("ozk_unit_answer", None)
+            draft = g.pop("ozk_unit_answer", None)
             kwargs.update(unit_rows=[f for f in item.follow_ups if not f.archived],
                           may_answer=(sm.has_access("can_edit", "OrderFollowUpView") and not item.archived),
                           answer_draft=draft if isinstance(draft, dict) else None,
