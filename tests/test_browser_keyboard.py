@@ -179,6 +179,9 @@ def test_quick_add_dialog_keeps_the_focus_and_gives_it_back(page):
     # the cursor is in the dialog's form at once
     wait_focus(page, "ozk-dialog-frame")
     inner = page.frame(url=lambda u: "_dialog=1" in u)
+    # (the form inside may take the focus a moment after the frame does on a busy machine)
+    inner.wait_for_function("document.activeElement && document.activeElement.closest('form') !== null",
+                            timeout=10000)
     assert inner.evaluate("document.activeElement.closest('form') !== null")
     shot(page, "keyboard-quick-add")
     inside = "e => !!e.closest('#ozk-dialog')"
