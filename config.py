@@ -62,8 +62,15 @@ class Config:
     SESSION_MAX_HOURS = int(os.environ.get("SESSION_MAX_HOURS", "12"))
 
     # --- exports ----------------------------------------------------------
-    # A synchronous list PDF renders at most this many rows (beyond: XLSX is offered).
+    # A list PDF holds at most this many rows (beyond: XLSX is offered). Up to
+    # PDF_LIST_INLINE_ROWS it comes back in the same response; a longer one is laid
+    # out by a background process (app/core/exportjobs.py, niced by OZK_JOB_NICE) and
+    # the clerk's page refreshes itself until it is ready; the files are kept
+    # EXPORT_JOB_KEEP_HOURS. EXPORT_JOB_RUNNER "inline" makes them in the request (tests).
     PDF_LIST_MAX_ROWS = int(os.environ.get("PDF_LIST_MAX_ROWS", "10000"))
+    PDF_LIST_INLINE_ROWS = int(os.environ.get("PDF_LIST_INLINE_ROWS", "1000"))
+    EXPORT_JOB_KEEP_HOURS = float(os.environ.get("EXPORT_JOB_KEEP_HOURS", "24"))
+    EXPORT_JOB_RUNNER = os.environ.get("EXPORT_JOB_RUNNER", "process")
     # Warm the PDF renderer (and the first SQL statements) before the app is
     # returned: "1" (default), "thread" (in the background) or "0" (off).
     PDF_WARMUP = {"0": False, "false": False, "no": False, "thread": "thread"}.get(

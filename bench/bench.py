@@ -930,10 +930,29 @@ def worker(args):
     if fitting:
         n_rows, year = max(fitting)
         list_pdf_url = f"/dutyslipview/export.pdf?q=gk-{year}"
-        resp = client.get(list_pdf_url)
+
+        def list_pdf_until_file():
+            """The clerk's wait: the request (which hands a long list to a background
+            process and answers at once), the job page polled every 0.1 s, the file."""
+            import re as _re
+
+            resp = client.get(list_pdf_url)
+            if resp.status_code == 302:
+                job_url = resp.headers["Location"]
+                while True:
+                    page = client.get(job_url)
+                    state = _re.search(r'data-state="(\w+)"', page.data.decode()).group(1)
+                    if state not in ("queued", "running"):
+                        break
+                    time.sleep(0.1)
+                assert state == "done", f"list PDF job {state}"
+                resp = client.get(job_url + "/file")
+            return resp
+
+        resp = list_pdf_until_file()
         assert resp.status_code == 200 and resp.data[:4] == b"%PDF", \
             f"list PDF failed: {resp.status_code} {resp.data[:300]!r}"
-        ours = run(http(client, list_pdf_url), counter, max(3, min(N, 5)), 1)
+        ours = run(list_pdf_until_file, counter, max(3, min(N, 5)), 1)
         from pypdf import PdfReader
 
         pages = len(PdfReader(io.BytesIO(resp.data)).pages)

@@ -335,7 +335,20 @@ class Clerk:
 
     def list_pdf(self):
         q = urllib.parse.quote(LIST_PDF["q"] or "")
-        status, _, data = self.client.request("GET", f"/dutyslipview/export.pdf?q={q}")
+        status, location, data = self.client.request("GET", f"/dutyslipview/export.pdf?q={q}")
+        if status == 302 and "/export-job/" in location:
+            # a long list is made by a background process: the clerk's page polls until it is ready
+            job = location.split("://", 1)[-1]
+            job = job[job.index("/"):] if "://" in location else location
+            while True:
+                time.sleep(0.5)
+                status, _, page = self.client.request("GET", job)
+                state = re.search(rb'data-state="(\w+)"', page or b"")
+                if status != 200 or not state or state.group(1) not in (b"queued", b"running"):
+                    break
+            if not state or state.group(1) != b"done":
+                return False
+            status, _, data = self.client.request("GET", job + "/file")
         return status == 200 and data[:4] == b"%PDF"
 
 

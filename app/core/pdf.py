@@ -675,6 +675,31 @@ def _list_col_widths(headers, text_rows, kinds, available, font, bold, size):
     return [m + spare * e / total_extra for m, e in zip(mins, extra)]
 
 
+def list_cell_text(value, kind) -> str:
+    """One cell of a list PDF as its printed Turkish text (dates dd.MM.yyyy,
+    money 1.234,56 ₺, Evet/Hayır; control characters dropped). Text passes
+    through unchanged, so cells converted once (a background job's) print the same."""
+    import datetime as _dt
+
+    from app.core import turkish
+
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return "".join(ch for ch in value if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    if isinstance(value, bool):
+        return "Evet" if value else "Hayır"
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return turkish.format_date(value)
+    if kind == "money":
+        return turkish.format_money(value)
+    if kind == "decimal":
+        return turkish.format_money(value, symbol=False)
+    if kind == "int" and isinstance(value, int):
+        return f"{value:,}".replace(",", ".")
+    return str(value)
+
+
 def render_list_pdf(title, headers, rows, kinds=None, *, filters="", letterhead=None,
                     totals=None, date_text=None) -> bytes:
     """A list as a PDF: ``rows`` are typed values or text; ``kinds`` per column
@@ -697,22 +722,7 @@ def render_list_pdf(title, headers, rows, kinds=None, *, filters="", letterhead=
     ncols = len(headers)
     kinds = list(kinds or []) + ["text"] * (ncols - len(kinds or []))
 
-    def text(value, kind):
-        if value is None:
-            return ""
-        if isinstance(value, str):
-            return "".join(ch for ch in value if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
-        if isinstance(value, bool):
-            return "Evet" if value else "Hayır"
-        if isinstance(value, (_dt.date, _dt.datetime)):
-            return turkish.format_date(value)
-        if kind == "money":
-            return turkish.format_money(value)
-        if kind == "decimal":
-            return turkish.format_money(value, symbol=False)
-        if kind == "int" and isinstance(value, int):
-            return f"{value:,}".replace(",", ".")
-        return str(value)
+    text = list_cell_text
 
     text_rows = [[text(v, k) for v, k in zip(row, kinds)] for row in rows]
     total_row = None

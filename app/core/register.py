@@ -39,6 +39,7 @@ from wtforms import HiddenField
 from app.core import approval, assignviews, audit, rendering, signing, turkish
 from app.core.db import fold_sql, turkish_order
 from app.core import ftsearch, sortkeys  # noqa: F401  (stored Turkish sort keys, SQLite FTS5 search)
+from app.core import exportjobs  # noqa: F401  (long list PDFs made in the background; its table)
 from app.core.declare import (apply_view_defaults, derived, field, model_choices, model_headline, model_masked_fields,
                               model_personal_fields, model_search_fields)
 from app.core.registry import (CATEGORIES, REGISTRY, RegisterEntry, add_registered_views,  # noqa: F401
@@ -1402,16 +1403,79 @@ class RegisterView(ModelView):
     def list_pdf(self):
         from app.core.export import ExportBusy, busy_response, heavy_export
 
+        from app.core import exportjobs
+
         cap = int(current_app.config.get("PDF_LIST_MAX_ROWS", 2000))
+        inline = int(current_app.config.get("PDF_LIST_INLINE_ROWS", 1000))
         try:
             with heavy_export(g.user.id):
+                if exportjobs.busy(g.user.id):
+                    raise ExportBusy()
                 count, table = self._export_table(limit=cap + 1)
                 if count > cap:
                     return self._pdf_too_large(count, cap)
                 self._export_audit("PDF liste", len(table.rows))
-                return self._list_pdf_response(table)
+                if len(table.rows) <= inline:
+                    return self._list_pdf_response(table)
+                # a long list is laid out by a background process: no web worker waits for it
+                job = exportjobs.start(self.__class__.__name__, g.user.id, table.title,
+                                       f"{self._export_name()}.pdf", self._list_pdf_payload(table))
+                return redirect(url_for(f"{self.__class__.__name__}.export_job", token=job.token))
         except ExportBusy:
             return busy_response()
+
+    def _list_pdf_payload(self, table):
+        from app.core import turkish
+        from app.core.documents import letterhead
+        from app.core.pdf import list_cell_text
+
+        kinds = list(table.kinds)
+        totals = table.money_totals() if "money" in kinds else None
+        lh = letterhead()
+        return {
+            "title": str(table.title), "headers": [str(h) for h in table.headers], "kinds": kinds,
+            "rows": [[list_cell_text(v, k) for v, k in zip(row, kinds)] for row in table.rows],
+            "totals": [None if t is None else list_cell_text(t, kinds[c]) for c, t in enumerate(totals)]
+            if totals else None,
+            "filters": table.filters or "", "date_text": turkish.format_day(dt.date.today()),
+            "letterhead": {"municipality": lh.get("municipality"), "unit": lh.get("unit")},
+        }
+
+    @expose("/export-job/<token>")
+    @has_access
+    @permission_name("export")
+    def export_job(self, token):
+        """The page of a list PDF being made: refreshes itself until the file is ready."""
+        from app.core import exportjobs
+
+        job = exportjobs.owned(token, self.__class__.__name__, g.user.id)
+        if job is None:
+            abort(404)
+        state = job.shown_state
+        name = self.__class__.__name__
+        html = self.render_template(
+            "register/export_job.html", job=job, state=state, title=job.title,
+            file_url=url_for(f"{name}.export_job_file", token=job.token),
+            back_url=url_for(f"{name}.list"))
+        response = current_app.make_response(html)
+        if state in (exportjobs.QUEUED, exportjobs.RUNNING):
+            response.headers["Refresh"] = "2"
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    @expose("/export-job/<token>/file")
+    @has_access
+    @permission_name("export")
+    def export_job_file(self, token):
+        from app.core import exportjobs
+        from app.core.pdf import pdf_response
+
+        job = exportjobs.owned(token, self.__class__.__name__, g.user.id)
+        if job is None:
+            abort(404)
+        if job.shown_state != exportjobs.DONE or job.content is None:
+            return redirect(url_for(f"{self.__class__.__name__}.export_job", token=job.token))
+        return pdf_response(job.content, filename=job.filename)
 
     def _pdf_too_large(self, count, cap):
         qs = request.query_string.decode()
