@@ -141,6 +141,8 @@ def table_for(view, columns, items, title="", filters="") -> ExportTable:
     headers = [str(view.label_columns.get(c, c)) for c in columns]
     formatters = view.formatters_columns or {}
     kinds = [column_kind(view, c) for c in columns]
+    # a formatter that depends on the value alone runs once per distinct value
+    cached = {c: {} for c in columns if getattr(formatters.get(c), "cacheable", False)}
     rows = []
     for item in items:
         row = []
@@ -159,6 +161,16 @@ def table_for(view, columns, items, title="", filters="") -> ExportTable:
                     continue
             elif kind != "text":
                 row.append(_typed(value, kind))
+                continue
+            memo = cached.get(col)
+            if memo is not None:
+                try:
+                    text = memo[value]
+                except KeyError:
+                    text = memo[value] = cell_text(formatters[col](value))
+                except TypeError:          # an unhashable value
+                    text = cell_text(formatters[col](value))
+                row.append(text)
                 continue
             if col in formatters:
                 value = formatters[col](value)

@@ -6,8 +6,8 @@ every other clerk waited. Here the request does only what needs the user's
 rights — which rows, which columns, masked values, the cells' Turkish text —
 stores that as a job (``export_job``) and answers at once with a page that
 refreshes itself until the file is ready. The layout runs in a separate,
-lower-priority process (``python -m app.core.exportrunner <id>``) that needs no
-Flask app: it reads the job's text, lays it out with
+lower-priority process (``app/core/exportrunner.py``) that loads no
+Flask: it reads the job's text, lays it out with
 :func:`app.core.pdf.render_list_pdf` and stores the file in the job row (so
 any worker or app instance can hand it out). The job's text is cleared once
 the file exists; jobs are deleted after ``EXPORT_JOB_KEEP_HOURS``.
@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import logging
 import os
 import secrets
 import subprocess
@@ -28,9 +27,8 @@ import sys
 from flask_appbuilder import Model
 from sqlalchemy import Column, DateTime, Integer, LargeBinary, String, Text
 
-log = logging.getLogger(__name__)
+from app.core.exportrunner import DONE, FAILED, QUEUED, RUNNING, run  # noqa: F401  (the process's work)
 
-QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 STALE_MINUTES = 15            # a job not finished by then is reported as failed
 _children: list = []          # started processes, reaped at the next start
 
@@ -103,10 +101,9 @@ def _launch(job_id, url):
     global _children
     _children = [p for p in _children if p.poll() is None]     # reap the finished ones
     env = dict(os.environ, OZK_JOB_DATABASE_URL=url)
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "exportrunner.py")
     _children.append(subprocess.Popen(
-        [sys.executable, "-m", "app.core.exportrunner", str(job_id)], env=env, cwd=root,
+        [sys.executable, script, str(job_id)], env=env,
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=None,
         start_new_session=True, close_fds=True))
 
@@ -121,46 +118,3 @@ def owned(token, view_name, user_id):
         ExportJob.token == token, ExportJob.view == view_name, ExportJob.user_id == user_id).first()
 
 
-# --- in the background process ---------------------------------------------
-
-def run(job_id, url) -> None:
-    """Lay out the job's PDF and store it (the background process's work)."""
-    from sqlalchemy import create_engine, update
-
-    table = ExportJob.__table__
-    engine = create_engine(url, **({"connect_args": {"timeout": 30}} if url.startswith("sqlite") else {}))
-    try:
-        with engine.begin() as conn:
-            claimed = conn.execute(update(table).where(table.c.id == job_id, table.c.state == QUEUED)
-                                   .values(state=RUNNING)).rowcount
-            payload = conn.execute(table.select().with_only_columns(table.c.payload)
-                                   .where(table.c.id == job_id)).scalar()
-        if not claimed or payload is None:
-            return
-        try:
-            data = json.loads(payload)
-            from app.core.pdf import render_list_pdf
-
-            pdf = render_list_pdf(data["title"], data["headers"], data["rows"], data["kinds"],
-                                  filters=data.get("filters") or "", letterhead=data.get("letterhead"),
-                                  totals=data.get("totals"), date_text=data.get("date_text"))
-            values = {"state": DONE, "content": pdf, "payload": None, "finished_at": dt.datetime.now()}
-        except Exception as exc:  # noqa: BLE001 - recorded on the job, shown to the user in words
-            log.exception("list PDF job %s failed", job_id)
-            values = {"state": FAILED, "payload": None, "finished_at": dt.datetime.now(),
-                      "error": f"{type(exc).__name__}: {exc}"[:300]}
-        with engine.begin() as conn:
-            conn.execute(update(table).where(table.c.id == job_id).values(**values))
-    finally:
-        engine.dispose()
-
-
-def main(argv=None) -> int:
-    """``python -m app.core.exportrunner <job id>`` (started by :func:`start`)."""
-    argv = sys.argv[1:] if argv is None else argv
-    try:
-        os.nice(int(os.environ.get("OZK_JOB_NICE", "10")))     # web requests come first
-    except OSError:
-        pass
-    run(int(argv[0]), os.environ["OZK_JOB_DATABASE_URL"])
-    return 0

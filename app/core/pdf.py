@@ -686,6 +686,8 @@ def list_cell_text(value, kind) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
+        if value.isprintable():          # no control character (the usual cell): as it is
+            return value
         return "".join(ch for ch in value if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
     if isinstance(value, bool):
         return "Evet" if value else "Hayır"

@@ -589,6 +589,17 @@ FAB_ROUTES_WE_DROP = [
 ]
 
 
+def _choice_formatter(mapping):
+    """A choice column's label. ``cacheable``: the label depends on the value
+    alone (and the request's language), so an export of 10,000 rows translates
+    each state once, not 10,000 times."""
+    def fmt(value):
+        return str(mapping.get(value, value or ""))
+
+    fmt.cacheable = True
+    return fmt
+
+
 def _masking_formatter(kind, inner=None):
     """Show a phone/identity number in full only to roles that need it
     (``roles.UNMASKED_ROLES``); everybody else sees it masked."""
@@ -819,7 +830,7 @@ class RegisterView(ModelView):
             choices.setdefault("state", approval.STATE_LABELS)
         for col, mapping in choices.items():
             if col not in formatters:
-                formatters[col] = lambda v, m=mapping: str(m.get(v, v or ""))
+                formatters[col] = _choice_formatter(mapping)
         for col in columns:
             if col not in formatters:
                 formatters[col] = _blank_none

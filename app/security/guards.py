@@ -419,14 +419,22 @@ MUST_CHANGE_ALLOWED = {"ResetMyPasswordView.this_form_get", "ResetMyPasswordView
 
 
 def init_app(app):
-    from flask_login import user_logged_in
+    from flask_login import user_logged_in, user_logged_out
+    from werkzeug.local import LocalProxy
 
     from app.extensions import db
     from app.security import limits, sessions
 
     @user_logged_in.connect_via(app)
     def _started(sender, user, **extra):
+        g.user = user          # g.user holds the user itself, not FAB's proxy (see below)
         sessions.start(user, limits.client_ip())
+
+    @user_logged_out.connect_via(app)
+    def _ended(sender, user, **extra):
+        from flask_login import current_user
+
+        g.user = current_user._get_current_object()
 
     @app.before_request
     def _login_limits():
@@ -435,6 +443,10 @@ def init_app(app):
     @app.before_request
     def _must_change_password():
         user = getattr(g, "user", None)
+        if isinstance(user, LocalProxy):
+            # FAB sets g.user to flask-login's current_user proxy: every g.user.x in a
+            # request (~70 on a list page) resolved it again. The object itself, once.
+            user = g.user = user._get_current_object()
         authenticated = user is not None and getattr(user, "is_authenticated", False)
         ended = g.pop("_ozk_session_ended", None)
         if ended and not authenticated:
