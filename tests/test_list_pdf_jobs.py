@@ -85,6 +85,7 @@ def test_a_long_list_pdf_is_made_by_a_background_process(app, clients, gifts, sm
     assert state == "done", page.data.decode()
     body = page.data.decode()
     assert "PDF hazır: 8 kayıt" in body and "Refresh" not in page.headers
+    assert "24 saat boyunca" in body
     file_url = re.search(r'id="ozk-export-file" href="([^"]+)"', body).group(1)
     pdf = memur.get(file_url)
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
@@ -229,3 +230,22 @@ def test_a_job_is_run_once_even_if_started_twice(app, clients, gifts, small_inli
     exportjobs.run(job["id"], url)                               # a second start finds it taken
     [again] = _jobs(app, id=job["id"])
     assert again["state"] == "done" and again["has_content"]
+
+
+def test_kvkk_anonymize_deletes_expired_list_pdfs(app):
+    from app.core.exportjobs import ExportJob
+    from app.extensions import db
+    from app.ops.kvkk import anonymize
+
+    with app.app_context():
+        old = ExportJob(token=uuid.uuid4().hex, user_id=1, view="ContactView", title="Kişiler", filename="k.pdf",
+                        rows=1, state="done", content=b"%PDF- Ay\xc5\x9fe", created_at=dt.datetime.now() - dt.timedelta(hours=30))
+        fresh = ExportJob(token=uuid.uuid4().hex, user_id=1, view="ContactView", title="Kişiler", filename="k.pdf",
+                          rows=1, state="done", content=b"%PDF-", created_at=dt.datetime.now())
+        db.session.add_all([old, fresh])
+        db.session.commit()
+        old_token, fresh_token = old.token, fresh.token
+        anonymize()
+        db.session.remove()
+    assert _jobs(app, token=old_token) == []
+    assert len(_jobs(app, token=fresh_token)) == 1

@@ -21,7 +21,7 @@ SKIP_ENDPOINTS = {"static", "appbuilder.static", "OzkAuthDBView.login", "OzkAuth
                   "LocaleView.index", "UtilView.back", "HomeView.index"}
 ARGS = {"pk": "999999", "filename": "x", "name": "x", "attachment_id": "999999", "register": "contact",
         "view_name": "ActionItemView", "assignment_id": "999999", "grant_id": "999999",
-        "locale": "tr"}
+        "locale": "tr", "token": "x"}
 
 
 def _endpoints(app):

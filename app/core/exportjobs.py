@@ -71,6 +71,20 @@ def busy(user_id) -> bool:
         ExportJob.created_at >= since).first() is not None
 
 
+def purge_expired() -> int:
+    """Delete the jobs older than ``EXPORT_JOB_KEEP_HOURS`` (their files hold
+    personal data): at every new job and at every ``flask kvkk anonymize``.
+    In the caller's transaction."""
+    from flask import current_app
+
+    from app.extensions import db
+
+    keep = float(current_app.config.get("EXPORT_JOB_KEEP_HOURS", 24))
+    return db.session.query(ExportJob).filter(
+        ExportJob.created_at < dt.datetime.now() - dt.timedelta(hours=keep)
+    ).delete(synchronize_session=False)
+
+
 def start(view_name, user_id, title, filename, payload) -> ExportJob:
     """Store the job, commit, and start its process (or run it here when
     ``EXPORT_JOB_RUNNER`` is ``"inline"``)."""
@@ -78,10 +92,7 @@ def start(view_name, user_id, title, filename, payload) -> ExportJob:
 
     from app.extensions import db
 
-    keep = float(current_app.config.get("EXPORT_JOB_KEEP_HOURS", 24))
-    db.session.query(ExportJob).filter(
-        ExportJob.created_at < dt.datetime.now() - dt.timedelta(hours=keep)
-    ).delete(synchronize_session=False)
+    purge_expired()
     job = ExportJob(token=secrets.token_urlsafe(24), user_id=user_id, view=view_name,
                     title=str(title)[:300], filename=filename[:200], rows=len(payload["rows"]),
                     state=QUEUED, created_at=dt.datetime.now(),

@@ -1467,7 +1467,8 @@ class RegisterView(ModelView):
         html = self.render_template(
             "register/export_job.html", job=job, state=state, title=job.title,
             file_url=url_for(f"{name}.export_job_file", token=job.token),
-            back_url=url_for(f"{name}.list"))
+            back_url=url_for(f"{name}.list"),
+            keep_hours=f"{float(current_app.config.get('EXPORT_JOB_KEEP_HOURS', 24)):g}".replace(".", ","))
         response = current_app.make_response(html)
         if state in (exportjobs.QUEUED, exportjobs.RUNNING):
             response.headers["Refresh"] = "2"

@@ -208,6 +208,10 @@ def anonymize(dry_run=False, now=None):
             raise
     LAST_CUSTOM.clear()
     LAST_CUSTOM.update(anonymize_custom(now=now))
+    from app.core.exportjobs import purge_expired   # list PDF files kept past EXPORT_JOB_KEEP_HOURS
+
+    purge_expired()
+    db.session.commit()
     return steps
 
 
