@@ -559,46 +559,9 @@ class RegisterInterface(SQLAInterface):
         inner = self._apply_inner_all(query, filters, select_columns=select_columns, aliases_mapping={})
         # only the key in the subquery: on both databases the archived/sort
         # index then answers it without reading the rows
-        keys = inner.with_entities(*self.obj.__mapper__.primary_key).order_by(None)
-        if self._broad_on_postgresql(keys, limit):
-            # PostgreSQL expects many more matches than the cap: a trigram bitmap scan
-            # would read every match (47k for "yılmaz" over 1M contacts) before the LIMIT
-            # applies; a scan that stops at the cap+1-th match is what this count needs.
-            # Still an exact capped count: a wrong estimate costs time, never the number.
-            conn = self.session.connection()
-            conn.exec_driver_sql("SET LOCAL enable_bitmapscan = off")
-            try:
-                found = keys.limit(limit + 1).count()
-            finally:
-                conn.exec_driver_sql("SET LOCAL enable_bitmapscan = on")
-        else:
-            found = keys.limit(limit + 1).count()
+        found = (inner.with_entities(*self.obj.__mapper__.primary_key)
+                 .order_by(None).limit(limit + 1).count())
         return CappedCount(limit) if found > limit else found
-
-    def _broad_on_postgresql(self, keys, limit) -> bool:
-        """PostgreSQL expects so many matches that stopping at the cap beats reading
-        them all. A bitmap scan reads every match (M); a scan that stops at the
-        cap reads about cap × N / M rows of the N in the table: the stopping scan
-        wins when M² ≥ cap × N. PostgreSQL's own estimates (EXPLAIN, nothing runs;
-        ``pg_class.reltuples``) give M and N; ``LIST_COUNT_BROAD_FACTOR`` (0.5:
-        its trigram estimates run low) scales the rule."""
-        factor = float(current_app.config.get("LIST_COUNT_BROAD_FACTOR", 0.5))
-        bind = self.session.get_bind()
-        if bind.dialect.name != "postgresql" or factor < 0:
-            return False
-        conn = self.session.connection()
-        compiled = keys.statement.compile(dialect=bind.dialect)
-        plan = conn.exec_driver_sql("EXPLAIN (FORMAT JSON) " + str(compiled), compiled.params).scalar()
-        if isinstance(plan, str):
-            import json
-
-            plan = json.loads(plan)
-        matches = float(plan[0]["Plan"]["Plan Rows"])
-        if factor and matches < 2 * limit:
-            return False
-        rows = conn.exec_driver_sql("SELECT reltuples FROM pg_class WHERE oid = %(t)s::regclass",
-                                    {"t": self.obj.__tablename__}).scalar() or 0
-        return matches * matches >= factor * limit * max(float(rows), 1.0)
 
     def apply_order_by(self, query, order_column, order_direction, aliases_mapping=None,
                        bypass_many_to_many=False, add_pk=False):
