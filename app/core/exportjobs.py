@@ -26,6 +26,7 @@ import sys
 
 from flask_appbuilder import Model
 from sqlalchemy import Column, DateTime, Integer, LargeBinary, String, Text
+from sqlalchemy.orm import deferred
 
 from app.core.exportrunner import DONE, FAILED, QUEUED, RUNNING, run  # noqa: F401  (the process's work)
 
@@ -45,8 +46,9 @@ class ExportJob(Model):
     state = Column(String(16), nullable=False, default=QUEUED)
     created_at = Column(DateTime, nullable=False, default=dt.datetime.now, index=True)
     finished_at = Column(DateTime)
-    payload = Column(Text)           # the cells' text (JSON), cleared when the file exists
-    content = Column(LargeBinary)    # the PDF
+    # loaded only when read: the waiting page, refreshed every 2 s, needs neither
+    payload = deferred(Column(Text))          # the cells' text (JSON), cleared when the file exists
+    content = deferred(Column(LargeBinary))   # the PDF
     error = Column(String(300))
 
     def stale(self, now=None) -> bool:

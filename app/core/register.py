@@ -39,7 +39,7 @@ from wtforms import HiddenField
 from app.core import approval, assignviews, audit, rendering, signing, turkish
 from app.core.db import fold_sql, turkish_order
 from app.core import ftsearch, sortkeys  # noqa: F401  (stored Turkish sort keys, SQLite FTS5 search)
-from app.core import exportjobs  # noqa: F401  (long list PDFs made in the background; its table)
+from app.core import exportjobs  # long list PDFs made in the background (and their table)
 from app.core.declare import (apply_view_defaults, derived, field, model_choices, model_headline, model_masked_fields,
                               model_personal_fields, model_search_fields)
 from app.core.registry import (CATEGORIES, REGISTRY, RegisterEntry, add_registered_views,  # noqa: F401
@@ -1414,8 +1414,6 @@ class RegisterView(ModelView):
     def list_pdf(self):
         from app.core.export import ExportBusy, busy_response, heavy_export
 
-        from app.core import exportjobs
-
         cap = int(current_app.config.get("PDF_LIST_MAX_ROWS", 2000))
         inline = int(current_app.config.get("PDF_LIST_INLINE_ROWS", 1000))
         try:
@@ -1457,11 +1455,7 @@ class RegisterView(ModelView):
     @permission_name("export")
     def export_job(self, token):
         """The page of a list PDF being made: refreshes itself until the file is ready."""
-        from app.core import exportjobs
-
-        job = exportjobs.owned(token, self.__class__.__name__, g.user.id)
-        if job is None:
-            abort(404)
+        job = self._own_export_job(token)
         state = job.shown_state
         name = self.__class__.__name__
         html = self.render_template(
@@ -1479,15 +1473,19 @@ class RegisterView(ModelView):
     @has_access
     @permission_name("export")
     def export_job_file(self, token):
-        from app.core import exportjobs
         from app.core.pdf import pdf_response
 
-        job = exportjobs.owned(token, self.__class__.__name__, g.user.id)
-        if job is None:
-            abort(404)
+        job = self._own_export_job(token)
         if job.shown_state != exportjobs.DONE or job.content is None:
             return redirect(url_for(f"{self.__class__.__name__}.export_job", token=job.token))
         return pdf_response(job.content, filename=job.filename)
+
+    def _own_export_job(self, token):
+        """This user's list PDF job of this register, or 404 (another user's too)."""
+        job = exportjobs.owned(token, self.__class__.__name__, g.user.id)
+        if job is None:
+            abort(404)
+        return job
 
     def _pdf_too_large(self, count, cap):
         qs = request.query_string.decode()
