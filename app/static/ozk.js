@@ -103,6 +103,9 @@
     if (active && active !== document.body && !$.contains(this, active)) { $(this).data("ozkOpener", active); }
   });
   $(document).on("shown.bs.modal", ".modal", function () {
+    // a dialog whose content already took the focus (the quick-add form, loaded
+    // before the dialog finished opening) keeps it
+    if ($.contains(this, document.activeElement)) { return; }
     var first = $(this).find("[data-ozk-autofocus]").filter(":visible")[0] || focusables(this)[0];
     if (first) { first.focus(); }
   });
