@@ -181,7 +181,7 @@ def test_quick_add_form_keeps_the_focus_when_it_loads_before_the_dialog_has_open
     page.frame_locator("#ozk-dialog-frame").locator("#name").wait_for()
     inner = page.frame(url=lambda u: "_dialog=1" in u)
     wait_focus(inner, condition="e => !!e && e.closest('form') !== null")
-    page.wait_for_function("document.getElementById('ozk-dialog').classList.contains('in')")
+    page.locator("#ozk-dialog.in").wait_for(state="attached")
     page.wait_for_timeout(2500)                                  # the opening has ended
     assert focused(page, "e => e.id") == "ozk-dialog-frame"
     assert inner.evaluate("document.activeElement.closest('form') !== null")
