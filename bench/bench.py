@@ -896,7 +896,8 @@ def worker(args):
     ours = run(http(client, pdf_url), counter, N, W)
     add("pdf", "6. duty slip PDF", ours, url=pdf_url, extra={"pdf_bytes": len(resp.data)})
 
-    # 6b. the same document rendered without HTTP, queries or audit: xhtml2pdf alone
+    # 6b. the same document rendered without HTTP, queries or audit: the layout alone
+    # (the duty slip is a standard record: app/core/pdfrecord.py, ReportLab)
     from app.core.documents import letterhead
     from app.core.pdf import render_pdf
 
@@ -915,7 +916,7 @@ def worker(args):
 
         ours = run(render_only, counter, N, W)
         db.session.remove()
-    add("pdf_render", "6b. PDF render only (xhtml2pdf)", ours)
+    add("pdf_render", "6b. PDF render only (record layout)", ours)
 
     # 6c. list PDF of ~10,000 duty slips (one year of slips: ?q=gk-YYYY), the
     # HTTP request as a clerk clicks "PDF" on a filtered list

@@ -31,6 +31,8 @@ def pdf_app():
 def fresh_guesses(monkeypatch):
     monkeypatch.setattr(pdfmod, "_LAST_PAGES", {})
     monkeypatch.setattr(pdfmod, "ONE_PASS", True)
+    # the duty slip's template through xhtml2pdf (it is printed by pdfrecord.py otherwise)
+    monkeypatch.setattr(pdfmod, "DIRECT_RECORDS", False)
 
 
 def _bytes(pdf_app, template, **kw):

@@ -40,8 +40,10 @@ Resources / security
   embedded as ``data:image/...;base64`` URIs, so they need no extra root.
 
 xhtml2pdf serialises renders with a process-wide lock, so concurrent requests
-queue. A one-page duty slip with logo and QR takes ~60 ms (median, warm); the
-layout runs twice because of ``<pdf:pagecount>`` ("Sayfa x / y").
+queue. A one-page duty slip with logo and QR took ~60 ms through xhtml2pdf
+(median, warm), two thirds of it parsing HTML and matching CSS; the standard
+record layouts (``RECORD_LAYOUTS``) are therefore laid out directly with
+ReportLab by ``app/core/pdfrecord.py`` (~15 ms), the other templates stay here.
 """
 from __future__ import annotations
 
@@ -450,6 +452,17 @@ def _cache_default_css():
 # Public API
 # --------------------------------------------------------------------------
 
+# Templates that only extend pdf/base.html (no block of their own but these
+# options): printed by app/core/pdfrecord.py, ~4x faster than xhtml2pdf.
+# DIRECT_RECORDS = False sends them through xhtml2pdf too (the tests compare both).
+RECORD_LAYOUTS: dict[str, dict[str, Any]] = {
+    "pdf/duty_slip.html": {},
+    "pdf/wreath_order.html": {"field_padding": (4, 2)},
+    "pdf/screen_record.html": {"draft_if_approvable": True},
+}
+DIRECT_RECORDS = True
+
+
 def render_pdf(
     template_name: str,
     *,
@@ -458,7 +471,20 @@ def render_pdf(
     landscape: bool = False,
     **extra: Any,
 ) -> bytes:
-    """Render ``template_name`` (e.g. ``"pdf/duty_slip.html"``) to PDF bytes."""
+    """Render ``template_name`` (e.g. ``"pdf/duty_slip.html"``) to PDF bytes.
+
+    The standard record layouts (``RECORD_LAYOUTS``) are laid out directly
+    with ReportLab (``app/core/pdfrecord.py``), the rest through xhtml2pdf."""
+    layout = RECORD_LAYOUTS.get(template_name) if DIRECT_RECORDS and not extra else None
+    if layout is not None:
+        from app.core.pdfrecord import render_record
+
+        return render_record(letterhead, doc, landscape=landscape, **layout)
+    return render_xhtml2pdf(template_name, letterhead=letterhead, doc=doc, landscape=landscape, **extra)
+
+
+def render_xhtml2pdf(template_name: str, *, letterhead=None, doc=None, landscape=False, **extra) -> bytes:
+    """``template_name`` through Jinja and xhtml2pdf, whatever ``RECORD_LAYOUTS`` says."""
     from xhtml2pdf import pisa
 
     register_fonts()
@@ -512,9 +538,10 @@ def warm_up(app=None) -> None:
     context = app.app_context() if app is not None else contextlib.nullcontext()
     with context:
         for template in ("pdf/duty_slip.html",):
+            head = {"municipality": "Örnek Belediye", "unit": "Özel Kalem"}
             guess = _LAST_PAGES.get(template)
-            render_pdf(template, letterhead={"municipality": "Örnek Belediye", "unit": "Özel Kalem"},
-                       doc=_WARM_DOC)
+            render_pdf(template, letterhead=head, doc=_WARM_DOC)      # the direct record layout
+            render_xhtml2pdf(template, letterhead=head, doc=_WARM_DOC)  # the templates' path
             if guess is None:   # the sample's page count is no guess for real documents
                 _LAST_PAGES.pop(template, None)
         render_list_pdf("Isınma", ["Numara", "Ad Soyad", "Tutar"], [["GK-1", "Ağaç Işık", 1]],
@@ -675,6 +702,32 @@ def _list_col_widths(headers, text_rows, kinds, available, font, bold, size):
     return [m + spare * e / total_extra for m, e in zip(mins, extra)]
 
 
+def numbered_canvas(draw_footer):
+    """A ReportLab canvas class that keeps its pages until the document is
+    complete, then calls ``draw_footer(canvas, page_number, page_count)`` on
+    each: "Sayfa x / y" in one layout pass."""
+    from reportlab.pdfgen import canvas as rl_canvas
+
+    class NumberedCanvas(rl_canvas.Canvas):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._pages = []
+
+        def showPage(self):
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            count = len(self._pages)
+            for state in self._pages:
+                self.__dict__.update(state)
+                draw_footer(self, self._pageNumber, count)
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
+
+
 def list_cell_text(value, kind) -> str:
     """One cell of a list PDF as its printed Turkish text (dates dd.MM.yyyy,
     money 1.234,56 ₺, Evet/Hayır; control characters dropped). Text passes
@@ -713,7 +766,6 @@ def render_list_pdf(title, headers, rows, kinds=None, *, filters="", letterhead=
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.units import mm
-    from reportlab.pdfgen import canvas as rl_canvas
     from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
@@ -825,25 +877,11 @@ def render_list_pdf(title, headers, rows, kinds=None, *, filters="", letterhead=
 
     footer_title = str(title)
 
-    class NumberedCanvas(rl_canvas.Canvas):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self._pages = []
-
-        def showPage(self):
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self):
-            count = len(self._pages)
-            for state in self._pages:
-                self.__dict__.update(state)
-                self.setFont(FONT_NAME, 7.5)
-                self.setFillGray(0.35)
-                self.drawString(margin, 7 * mm, f"{footer_title} · {date_text}")
-                self.drawRightString(page[0] - margin, 7 * mm, f"Sayfa {self._pageNumber} / {count}")
-                super().showPage()
-            super().save()
+    def draw_footer(canv, number, count):
+        canv.setFont(FONT_NAME, 7.5)
+        canv.setFillGray(0.35)
+        canv.drawString(margin, 7 * mm, f"{footer_title} · {date_text}")
+        canv.drawRightString(page[0] - margin, 7 * mm, f"Sayfa {number} / {count}")
 
     out = io.BytesIO()
     doc = SimpleDocTemplate(out, pagesize=page, leftMargin=margin, rightMargin=margin,
@@ -851,7 +889,7 @@ def render_list_pdf(title, headers, rows, kinds=None, *, filters="", letterhead=
                             author=str(lh.get("municipality") or ""), creator="Özel Kalem",
                             subject=f"{title}: {filters}" if filters else str(title),
                             lang="tr", displayDocTitle=True)
-    doc.build(story, canvasmaker=NumberedCanvas)
+    doc.build(story, canvasmaker=numbered_canvas(draw_footer))
     return out.getvalue()
 
 
