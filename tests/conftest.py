@@ -7,6 +7,7 @@ database). PostgreSQL unreachable: skipped with a visible reason, except with
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import tempfile
@@ -70,6 +71,17 @@ def reset_schema(db, app):
     else:
         Model.metadata.drop_all(engine)
     create_schema_from_models(engine)
+
+
+@pytest.fixture(autouse=True)
+def _today_is_today(request):
+    """Test modules keep ``TODAY = dt.date.today()`` from their import; a suite that
+    runs past midnight would compare yesterday with the app's today (CI saw
+    "Gecikti (20 gün)" become 21 at 00:04). Each test gets the day it runs on."""
+    module = request.module
+    today = getattr(module, "TODAY", None)
+    if isinstance(today, dt.date) and not isinstance(today, dt.datetime):
+        module.TODAY = dt.date.today()
 
 
 @pytest.fixture(scope="session")
