@@ -197,6 +197,39 @@ def test_settings_name_the_roles(app, clients, secret):
     assert clients["memur"].get(f"/letterview/show/{secret['id']}").status_code == 404
 
 
+def _overdue_letters_on_the_directors_tile(client) -> int:
+    home = text(client.get("/"))
+    if 'id="ozk-tile-overdue"' not in home:
+        return 0
+    tile = home.split('id="ozk-tile-overdue"')[1].split("</table>")[0]
+    links = re.findall(r'<a href="([^"]+)" class="ozk-overdue-link">[^<]*: <strong>(\d+)</strong>', tile)
+    return sum(int(n) for url, n in links if "letterview" in url)
+
+
+def test_overdue_tile_follows_the_secure_roles_setting(app, clients, secret):
+    """The tile's statement is kept per day, role set and settings (app/notify/tiles.py):
+    a change of the roles that see secured letters changes the Müdür's count at once."""
+    from sqlalchemy import update
+
+    with app.app_context():
+        db.session.execute(update(Letter).where(Letter.id == secret["id"]).values(
+            direction="gelen", answered_by_id=None, due_date=TODAY - dt.timedelta(days=5)))
+        db.session.commit()
+    mudur = clients["mudur"]
+    seen = _overdue_letters_on_the_directors_tile(mudur)
+    assert seen >= 1
+    with app.app_context():
+        save_settings({"letters_secure_roles": "Admin"})
+        db.session.commit()
+    try:
+        assert _overdue_letters_on_the_directors_tile(mudur) == seen - 1
+    finally:
+        with app.app_context():
+            save_settings({"letters_secure_roles": "Müdür, Admin"})
+            db.session.commit()
+    assert _overdue_letters_on_the_directors_tile(mudur) == seen
+
+
 # -- ilgi and replies ----------------------------------------------------------------
 
 def test_reply_prefilled_from_incoming_letter(app, clients, setup):

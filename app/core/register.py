@@ -72,7 +72,15 @@ class Register:
 
     @classmethod
     def overdue_condition(cls):
+        """SQL for "overdue", or None. It may depend on today's date, the viewer's
+        roles and the settings, never on the individual user: the Müdür's tile
+        keeps the statement per day, role set and settings (app/notify/tiles.py)."""
         return None
+
+    @classmethod
+    def declares_overdue(cls) -> bool:
+        """Whether the register has an ``overdue_condition`` (without building it)."""
+        return getattr(cls.overdue_condition, "__func__", None) is not _NO_OVERDUE
 
     id = Column(Integer, primary_key=True)
     version = Column(Integer, nullable=False, default=1)
@@ -148,6 +156,9 @@ class Register:
 
         user = db.session.get(User, self.updated_by_id) if self.updated_by_id else None
         return user.get_full_name() if user else "bilinmeyen kullanıcı"
+
+
+_NO_OVERDUE = Register.overdue_condition.__func__
 
 
 class Numbered:

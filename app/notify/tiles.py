@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 
-from flask import current_app, url_for
+from flask import current_app, g, has_request_context, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Integer, func, select
 
@@ -69,15 +69,47 @@ def overdue_by_unit(sm):
     register that declares ``overdue_condition()`` and ``unit_column`` and
     that this user may list: one UNION query (units' names joined in).
     Returns [{unit, rows: [{register, count, url}]}], units in Turkish order."""
-    from sqlalchemy import literal, union_all
-
     from app.core import turkish
     from app.core.registry import REGISTRY
-    from app.registers.reference.models import Unit
 
-    entries = [e for e in REGISTRY if e.model.overdue_condition() is not None and sm.has_access("can_list", e.name)]
+    entries = [e for e in REGISTRY if e.model.declares_overdue() and sm.has_access("can_list", e.name)]
     if not entries:
         return []
+    # the statement is built once per set of registers, day, the viewer's roles and
+    # the settings: what an ``overdue_condition()`` may depend on (today's date; whether
+    # the roles see secured letters, which a setting names); building it was a third
+    # of the Müdür's home page
+    from app.settings.models import get_settings
+
+    roles = tuple(sorted(r.id for r in (getattr(g.user, "roles", None) or ()))) if has_request_context() else None
+    key = (tuple(e.name for e in entries), dt.date.today(), roles, tuple(sorted(get_settings().items())))
+    statement = _OVERDUE_SQL.get(key)
+    if statement is None:
+        if len(_OVERDUE_SQL) > 256:
+            _OVERDUE_SQL.clear()
+        statement = _OVERDUE_SQL[key] = _overdue_statement(entries)
+    rows = db.session.execute(statement).all()
+    office = get_settings().get("unit") or "Özel Kalem Müdürlüğü"
+    units: dict = {}
+    for src, unit_id, n, name in rows:
+        name = name if unit_id is not None else office
+        entry = entries[src]
+        args = {"overdue": 1} | ({"unit": unit_id} if unit_id is not None else {})
+        # one row per unit name: the office's own work joins the office's unit row
+        units.setdefault(name or "—", []).append(
+            {"register": entry.label, "count": n, "url": url_for(f"{entry.name}.list", **args)})
+    return [{"unit": name, "rows": sorted(found, key=lambda r: str(r["register"]))}
+            for name, found in sorted(units.items(), key=lambda kv: turkish.sort_key(kv[0]))]
+
+
+_OVERDUE_SQL: dict = {}
+
+
+def _overdue_statement(entries):
+    from sqlalchemy import literal, union_all
+
+    from app.registers.reference.models import Unit
+
     parts = []
     for i, entry in enumerate(entries):
         model = entry.model
@@ -90,21 +122,8 @@ def overdue_by_unit(sm):
                                 func.count().label("n"))
                          .where(model.archived.is_(False), model.overdue_condition()).having(func.count() > 0))
     counts = union_all(*parts).subquery()
-    rows = db.session.execute(select(counts.c.src, counts.c.unit_id, counts.c.n, Unit.name)
-                              .outerjoin(Unit, Unit.id == counts.c.unit_id)).all()
-    from app.settings.models import get_settings
-
-    office = get_settings().get("unit") or "Özel Kalem Müdürlüğü"
-    units: dict = {}
-    for src, unit_id, n, name in rows:
-        name = name if unit_id is not None else office
-        entry = entries[src]
-        args = {"overdue": 1} | ({"unit": unit_id} if unit_id is not None else {})
-        # one row per unit name: the office's own work joins the office's unit row
-        units.setdefault(name or "—", []).append(
-            {"register": entry.label, "count": n, "url": url_for(f"{entry.name}.list", **args)})
-    return [{"unit": name, "rows": sorted(found, key=lambda r: str(r["register"]))}
-            for name, found in sorted(units.items(), key=lambda kv: turkish.sort_key(kv[0]))]
+    return (select(counts.c.src, counts.c.unit_id, counts.c.n, Unit.name)
+            .outerjoin(Unit, Unit.id == counts.c.unit_id))
 
 
 @home_section(10)
