@@ -13,20 +13,12 @@ import io
 import re
 from collections import Counter
 
-import flask
 import pytest
 from pypdf import PdfReader
 
 from app.core import pdf as pdfmod
-from tests.test_pdf_service import (LETTERHEAD, TEMPLATES, TURKISH, embedded_font_names, image_xobjects,
-                                    make_doc, text_of)
-
-
-@pytest.fixture
-def pdf_app():
-    app = flask.Flask(__name__, template_folder=str(TEMPLATES))
-    app.config["TESTING"] = True
-    return app
+from tests.test_pdf_service import (LETTERHEAD, TEMPLATES, TURKISH, embedded_font_names, image_xobjects,  # noqa: F401
+                                    make_doc, pdf_app, text_of)
 
 
 def _both(pdf_app, template, monkeypatch, **kw):
