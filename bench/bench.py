@@ -897,7 +897,7 @@ def worker(args):
     add("pdf", "6. duty slip PDF", ours, url=pdf_url, extra={"pdf_bytes": len(resp.data)})
 
     # 6b. the same document rendered without HTTP, queries or audit: the layout alone
-    # (the duty slip is a standard record: app/core/pdfrecord.py, ReportLab)
+    # (the duty slip is a standard record: pdf.render_record, ReportLab)
     from app.core.documents import letterhead
     from app.core.pdf import render_pdf
 

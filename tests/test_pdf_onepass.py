@@ -31,7 +31,7 @@ def pdf_app():
 def fresh_guesses(monkeypatch):
     monkeypatch.setattr(pdfmod, "_LAST_PAGES", {})
     monkeypatch.setattr(pdfmod, "ONE_PASS", True)
-    # the duty slip's template through xhtml2pdf (it is printed by pdfrecord.py otherwise)
+    # the duty slip's template through xhtml2pdf (it is printed by pdf.render_record otherwise)
     monkeypatch.setattr(pdfmod, "DIRECT_RECORDS", False)
 
 

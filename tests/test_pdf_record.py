@@ -1,6 +1,6 @@
 """Issue 19, item 4: the standard record document (duty slip, wreath order, a
 register defined on the screen) laid out directly with ReportLab
-(app/core/pdfrecord.py) instead of through xhtml2pdf.
+(app/core/pdf.py, render_record) instead of through xhtml2pdf.
 
 Each document is printed both ways and the two must say the same thing: the
 same words, the same number of pages, "Sayfa x / y" right on every page, the
@@ -136,9 +136,7 @@ def test_the_view_prints_through_the_direct_layout(monkeypatch):
         # only the blocks the layout options stand for
         assert blocks <= {"extra_css", "footer_draft", "draft_banner"}, (name, blocks)
     calls = []
-    import app.core.pdfrecord as rec
-
-    real = rec.render_record
-    monkeypatch.setattr(rec, "render_record", lambda *a, **k: calls.append(k) or real(*a, **k))
+    real = pdfmod.render_record
+    monkeypatch.setattr(pdfmod, "render_record", lambda *a, **k: calls.append(k) or real(*a, **k))
     pdfmod.render_pdf("pdf/wreath_order.html", letterhead=LETTERHEAD, doc=make_doc())
     assert calls == [{"landscape": False, "field_padding": (4, 2)}]
