@@ -31,6 +31,9 @@ class ProxyFixFromConfig:
 
 def create_app(overrides: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=os.path.join(config_module.BASE_DIR, "instance"))
+    from app.core.rendering import LazyBuilderRule
+
+    app.url_rule_class = LazyBuilderRule   # URL builders compiled on first use (start-up)
     app.config.from_object(config_module.Config)
     if overrides:
         app.config.update(overrides)
