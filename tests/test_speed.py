@@ -295,3 +295,30 @@ def test_search_without_the_fts_index_falls_back_to_like(app, ctx):
             ftsearch._PRESENT.pop(key, None)
         else:
             ftsearch._PRESENT[key] = saved
+
+
+def test_url_builders_are_compiled_on_first_use_and_build_what_werkzeug_builds(app):
+    """Start-up: no rule's builder is generated before it builds a URL
+    (LazyBuilderRule); the URLs are exactly werkzeug's own."""
+    from flask import url_for
+    from werkzeug.routing import Map, Rule
+
+    from app.core.rendering import LazyBuilderRule
+
+    rules = list(app.url_map.iter_rules())
+    assert len(rules) > 500 and all(isinstance(r, LazyBuilderRule) for r in rules if r.endpoint != "static")
+    lazy = [r for r in rules if r._build.__func__.__name__ == "build_once"]
+    assert len(lazy) > len(rules) * 0.9   # nothing built yet, beyond what start-up itself needed
+
+    plain = Map([Rule(r.rule, endpoint=r.endpoint, defaults=r.defaults, methods=r.methods)
+                 for r in rules if r.endpoint != "static"])
+    plain_urls = plain.bind("localhost")
+    with app.test_request_context():
+        for endpoint, values in (("ContactView.list", {}), ("ContactView.show", {"pk": 7}),
+                                 ("ContactView.show", {"pk": "a b/ç", "_x": "ı&y"}),
+                                 ("DutySlipView.pdf", {"pk": 12}), ("ContactView.list", {"q": "İŞ"})):
+            expected = plain_urls.build(endpoint, values)
+            assert url_for(endpoint, **values) == expected
+            assert url_for(endpoint, **values) == expected   # the compiled builder, second time
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == "ContactView.show")
+    assert rule._build_unknown.__func__.__name__ != "build_once"   # url_for's builder, now compiled
