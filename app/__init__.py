@@ -78,14 +78,30 @@ def create_app(overrides: dict | None = None) -> Flask:
     cli.init_app(app)
     from app.core.pdf import start_warm_up
 
-    start_warm_up(app)   # fonts and xhtml2pdf loaded before the first PDF is asked for
+    warmed = start_warm_up(app)   # fonts and xhtml2pdf loaded before the first PDF is asked for
     formatting.init_app(app)
     from app.core import rendering
 
     rendering.init_app(app)   # one catalog lookup per request for the templates' _()
     errors.init_app(app)
     _security_headers(app)
+    if warmed:
+        _freeze_start_up_heap()
     return app
+
+
+def _freeze_start_up_heap():
+    """A worker ready to serve holds ~1 M objects that live as long as it does
+    (modules, models, compiled templates and statements). Python's full garbage
+    collection walks them all whenever it runs: a ~100 ms pause inside some
+    request, typically the worker's first real one (the first PDF after start-up
+    took 130-160 ms, 33 ms with this). Collected once now, they are moved out of
+    the collector's sight (``gc.freeze``); what requests create is collected as
+    before. Only where the warm-up ran: a served app, not tests or CLI commands."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
 
 
 def _database_timeouts(app):

@@ -550,7 +550,7 @@ def start_warm_up(app) -> None:
     """``warm_up`` at start-up, unless testing, a CLI command, or ``PDF_WARMUP``
     is off. ``PDF_WARMUP = True`` (default): before the app is returned, so a
     gunicorn worker takes no request before its PDFs are warm (~0.3 s more
-    start-up); ``"thread"``: in a daemon thread."""
+    start-up); ``"thread"``: in a daemon thread. True when it ran before returning."""
     import threading
 
     import os
@@ -559,7 +559,7 @@ def start_warm_up(app) -> None:
     mode = app.config.get("PDF_WARMUP", True)
     if app.config.get("TESTING") or not mode \
             or os.path.basename(sys.argv[0] or "").startswith("flask"):   # CLI commands print no PDF
-        return
+        return False
 
     def run():
         try:
@@ -574,8 +574,9 @@ def start_warm_up(app) -> None:
 
     if mode == "thread":
         threading.Thread(target=run, name="pdf-warm-up", daemon=True).start()
-    else:
-        run()
+        return False
+    run()
+    return True
 
 
 _ASCII_FOLD = str.maketrans({
