@@ -128,3 +128,53 @@ def test_list_pdf_ten_thousand_rows_correct(pdf_app):
     assert "Işık Çağrı Öztürk 9999" in text and "Toplam" in text
     assert "GÖREV KÂĞITLARI" in text
     assert all("Roboto" in name for name in embedded_font_names(reader))
+
+
+
+def test_list_pdf_table_is_centred_numbers_right_aligned_and_long_text_wrapped(pdf_app, monkeypatch):
+    """The list PDF's table (drawn directly per page, where reportlab's Table
+    put it): centred on the landscape page, money and counts right-aligned in
+    their column, a long text wrapped inside its cell, the header row on every
+    page, the total row bold on the last, escaping and fonts intact."""
+    from decimal import Decimal
+
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.pdfgen.textobject import PDFTextObject
+
+    placed = []   # (text, x, y, font) of every cell text, in page coordinates
+    real_text_out = PDFTextObject.textOut
+
+    def text_out(self, text):
+        matrix = self._canvas._currentMatrix
+        placed.append((text, self._x0 + matrix[4], self._y0 + matrix[5], self._fontname))
+        return real_text_out(self, text)
+
+    monkeypatch.setattr(PDFTextObject, "textOut", text_out)
+    pdfmod.register_fonts()
+    long_text = "Bursa Büyükşehir Belediyesi, Osmangazi ve Nilüfer ilçeleri arasında protokol ziyareti " * 3
+    rows = [[f"ÇÇ-2026/{i:04d}", long_text if i % 5 == 0 else "Çekirge <b>&</b>", Decimal(i * 1234) / 10, i]
+            for i in range(1, 121)]
+    total = sum(r[2] for r in rows)
+    data = pdfmod.render_list_pdf("Çelenk siparişleri", ["Numara", "Mesaj", "Tutar", "Adet"], rows,
+                                  ["text", "text", "money", "int"], totals=[None, None, total, None])
+    reader = PdfReader(io.BytesIO(data))
+    assert len(reader.pages) >= 3
+    page_w = float(reader.pages[0].mediabox.width)
+    money = [(t, x, f) for t, x, _y, f in placed if t.endswith("₺")]
+    assert len(money) == len(rows) + 1
+    ends = {round(x + stringWidth(t, f, 7.5), 1) for t, x, f in money}
+    assert len(ends) == 1, ends                                   # right-aligned in one column
+    counts = {round(x + stringWidth(t, f, 7.5), 1) for t, x, _y, f in placed if t.isdigit()}
+    assert len(counts) == 1 and counts.pop() > ends.pop()         # the count column, right of it
+    assert money[-1][0] == pdfmod.list_cell_text(total, "money") and money[-1][2] == "Roboto-Bold"
+    assert all(f == "Roboto" for _t, _x, f in money[:-1])
+    firsts = {round(x, 1) for t, x, _y, _f in placed if t.startswith("ÇÇ-2026/")}
+    assert len(firsts) == 1
+    left = firsts.pop() - 3                                       # the cell's left padding
+    right = max(round(x + stringWidth(t, f, 7.5), 1) for t, x, _y, f in placed if t.isdigit()) + 3
+    assert abs(left - (page_w - right)) < 1                       # the table sits in the page's middle
+    text = text_of(reader)
+    for page in reader.pages:
+        assert "Numara" in page.extract_text() and "Tutar" in page.extract_text()   # header row on every page
+    assert "Çekirge <b>&</b>" in text and "ziyareti Bursa" in text.replace("\n", " ")
+    assert "Toplam" in text and all("Roboto" in name for name in embedded_font_names(reader))
