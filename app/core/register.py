@@ -1060,9 +1060,13 @@ class RegisterView(ModelView):
     def _record_or_404(self, pk):
         from app.core.guards import parse_pk
 
-        if parse_pk(pk) is None:
+        number = parse_pk(pk)
+        if number is None:
             abort(404)
-        item = self.datamodel.get(pk)
+        # the session's get (identity map, then a SELECT by key SQLAlchemy keeps
+        # compiled) instead of FAB's datamodel.get, which builds a Filters object
+        # and a query on every call: same row, same relationships' loading
+        item = db.session.get(self.datamodel.obj, number)
         if item is None:
             abort(404)
         return item
