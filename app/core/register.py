@@ -518,16 +518,38 @@ class RegisterInterface(SQLAInterface):
         column = self.list_columns.get(col_name)
         return column is not None and isinstance(getattr(column, "type", None), Time)
 
-    def apply_inner_select_joins(self, query, select_columns=None, aliases_mapping=None):
-        query = super().apply_inner_select_joins(query, select_columns, aliases_mapping)
+    def _eager_options(self):
+        options = []
         for path in self.eager:
             model, option = self.obj, None
             for name in path.split("."):
                 attr = getattr(model, name)
                 option = joinedload(attr) if option is None else option.joinedload(attr)
                 model = attr.property.mapper.class_
-            query = query.options(option)
-        return query
+            options.append(option)
+        return options
+
+    def apply_inner_select_joins(self, query, select_columns=None, aliases_mapping=None):
+        query = super().apply_inner_select_joins(query, select_columns, aliases_mapping)
+        options = self._eager_options()
+        return query.options(*options) if options else query
+
+    def get(self, id, filters=None, select_columns=None, outer_default_load=False):
+        """One record by its id. Without filters to apply (a view without
+        ``base_filters``: show, edit, PDF, every action) it is the session's
+        get — the identity map, then a select by key that SQLAlchemy keeps
+        compiled — with the ``eager`` paths joined as a list loads them;
+        FAB's get built a Filters object and a query every time. With filters
+        or chosen columns, FAB's get (the filters must apply)."""
+        from app.core.guards import parse_pk
+
+        if select_columns or (filters is not None and (filters.filters or filters.values)) \
+                or self.get_pk_name() != "id":
+            return super().get(id, filters, select_columns, outer_default_load)
+        number = parse_pk(id)
+        if number is None:
+            return None
+        return self.session.get(self.obj, number, options=self._eager_options() or None)
 
     def is_choice(self, col_name):
         """A column with declared ``choices`` (or an approval state): filtered
@@ -1063,10 +1085,7 @@ class RegisterView(ModelView):
         number = parse_pk(pk)
         if number is None:
             abort(404)
-        # the session's get (identity map, then a SELECT by key SQLAlchemy keeps
-        # compiled) instead of FAB's datamodel.get, which builds a Filters object
-        # and a query on every call: same row, same relationships' loading
-        item = db.session.get(self.datamodel.obj, number)
+        item = self.datamodel.get(number)   # the session's get (RegisterInterface.get)
         if item is None:
             abort(404)
         return item
