@@ -163,6 +163,22 @@ def record(register, record_id, action, summary=None, changes=None, commit=True)
         conn.execute(AuditEntry.__table__.insert(), [_row(entry)])
 
 
+def entries_of(register, record_id):
+    """A query for the audit entries of the record ``register``/``record_id``,
+    oldest last-purge excluded: an id can be given again after the record that
+    held it was deleted for good (SQLite takes the next id from the table's
+    largest), and the new record's history must not start with the deleted
+    record's entries. A purge ends a history; what follows it is the new record's."""
+    from sqlalchemy import func, select
+
+    last_purge = (select(func.coalesce(func.max(AuditEntry.id), 0))
+                  .where(AuditEntry.register == register, AuditEntry.record_id == record_id,
+                         AuditEntry.action == "purge").scalar_subquery())
+    return (db.session.query(AuditEntry)
+            .filter(AuditEntry.register == register, AuditEntry.record_id == record_id,
+                    AuditEntry.id > last_purge))
+
+
 # --- automatic capture -------------------------------------------------------
 SKIP_FIELDS = {"version", "search_key", "search_ascii", "updated_at", "updated_by_id", "created_at", "created_by_id"}
 

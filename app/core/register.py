@@ -1225,8 +1225,7 @@ class RegisterView(ModelView):
     def _history_entries(self, item):
         from app.core.auditviews import describe
 
-        entries = (db.session.query(audit.AuditEntry)
-                   .filter_by(register=item.__tablename__, record_id=item.id)
+        entries = (audit.entries_of(item.__tablename__, item.id)
                    .order_by(audit.AuditEntry.at.desc(), audit.AuditEntry.id.desc()).all())
         return describe(entries, view=self)
 
@@ -1287,8 +1286,7 @@ class RegisterView(ModelView):
     def archived_by_me_today(self, item) -> bool:
         if not item.archived or not item.archived_at or item.archived_at.date() != dt.date.today():
             return False
-        last = (db.session.query(audit.AuditEntry)
-                .filter_by(register=item.__tablename__, record_id=item.id, action="archive")
+        last = (audit.entries_of(item.__tablename__, item.id).filter(audit.AuditEntry.action == "archive")
                 .order_by(audit.AuditEntry.id.desc()).first())
         return last is not None and last.user_id == getattr(g.user, "id", None)
 
