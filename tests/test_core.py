@@ -215,6 +215,42 @@ def test_a_reused_id_starts_a_new_history(clients, app):
     assert page.status_code == 200
     assert "Yeni Kurum Wvy" in page.data.decode() and "Eski Kurum Qzx" not in page.data.decode()
 
+
+def test_a_purge_takes_the_records_steps_assignments_and_notifications_along(clients, app):
+    """They are keyed by (register, id): left behind, the next record given the
+    same id (SQLite) would inherit them. Another record's rows stay."""
+    from app.core.assignment import Assignment
+    from app.core.signing import SignatureStep
+    from app.notify.models import Notification
+
+    add_contact(clients["memur"], kind="kurum", name="Giden Kurum Pqr")
+    add_contact(clients["memur"], kind="kurum", name="Kalan Kurum Pqr")
+    gone, stays = contact_id(app, "Giden Kurum Pqr"), contact_id(app, "Kalan Kurum Pqr")
+    with app.app_context():
+        from flask_appbuilder.security.sqla.models import User
+
+        uid = db.session.query(User.id).filter_by(username="memur").scalar()
+        for pk in (gone, stays):
+            db.session.add(SignatureStep(register="contact", record_id=pk, position=1, kind="paraf",
+                                         role="Müdür", title="Müdür"))
+            db.session.add(Assignment(register="contact", record_id=pk, view_name="ContactView",
+                                      register_label="Rehber", reference="x", assigned_to_id=uid))
+            db.session.add(Notification(user_id=uid, kind="assigned", text="x", view_name="ContactView",
+                                        record_id=pk))
+        db.session.commit()
+        kinds = ((SignatureStep, {"register": "contact"}), (Assignment, {"register": "contact"}),
+                 (Notification, {"view_name": "ContactView"}))
+        before = [db.session.query(m).filter_by(record_id=stays, **w).count() for m, w in kinds]
+        assert all(db.session.query(m).filter_by(record_id=gone, **w).count() for m, w in kinds)
+        db.session.remove()
+    clients["memur"].post(f"/contactview/archive/{gone}")
+    assert clients["admin"].post(f"/contactview/purge/{gone}").status_code == 302
+    with app.app_context():
+        for (model, where), count in zip(kinds, before):
+            assert db.session.query(model).filter_by(record_id=gone, **where).count() == 0, model
+            assert db.session.query(model).filter_by(record_id=stays, **where).count() == count >= 1, model
+        db.session.remove()
+
 # --- conflict-safe editing ----------------------------------------------------------
 
 def test_second_save_is_refused_and_nothing_overwritten(login, app):

@@ -158,6 +158,24 @@ class Register:
         return user.get_full_name() if user else "bilinmeyen kullanıcı"
 
 
+
+def _delete_what_hangs_on(record):
+    """A purged record's signature steps, assignments and notifications go
+    with it, as its attachments do: they are keyed by (register, id), and
+    SQLite gives a purged newest record's id to the next record, which would
+    otherwise inherit them. The audit log keeps that they existed."""
+    from app.core.assignment import Assignment
+    from app.core.signing import SignatureStep
+    from app.notify.models import Notification
+
+    table, pk = record.__tablename__, record.id
+    db.session.query(SignatureStep).filter_by(register=table, record_id=pk).delete(synchronize_session=False)
+    db.session.query(Assignment).filter_by(register=table, record_id=pk).delete(synchronize_session=False)
+    views = [entry.name for entry in REGISTRY if entry.model is type(record)]
+    if views:
+        db.session.query(Notification).filter(Notification.view_name.in_(views),
+                                              Notification.record_id == pk).delete(synchronize_session=False)
+
 _NO_OVERDUE = Register.overdue_condition.__func__
 
 
@@ -1340,6 +1358,7 @@ class RegisterView(ModelView):
 
         try:
             delete_files_of(item)
+            _delete_what_hangs_on(item)
             db.session.delete(item)
             db.session.commit()
         except Exception:  # noqa: BLE001
