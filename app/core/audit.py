@@ -164,11 +164,11 @@ def record(register, record_id, action, summary=None, changes=None, commit=True)
 
 
 def entries_of(register, record_id):
-    """A query for the audit entries of the record ``register``/``record_id``,
-    oldest last-purge excluded: an id can be given again after the record that
-    held it was deleted for good (SQLite takes the next id from the table's
-    largest), and the new record's history must not start with the deleted
-    record's entries. A purge ends a history; what follows it is the new record's."""
+    """A query for the audit entries of the record ``register``/``record_id``
+    written after that id's last purge, if any. SQLite gives the id of a purged
+    newest record to the next one (it takes the table's largest id + 1); the new
+    record's history must not start with the deleted record's entries. A purge
+    ends a history; what follows it is the new record's."""
     from sqlalchemy import func, select
 
     last_purge = (select(func.coalesce(func.max(AuditEntry.id), 0))

@@ -158,24 +158,6 @@ class Register:
         return user.get_full_name() if user else "bilinmeyen kullanıcı"
 
 
-
-def _delete_what_hangs_on(record):
-    """A purged record's signature steps, assignments and notifications go
-    with it, as its attachments do: they are keyed by (register, id), and
-    SQLite gives a purged newest record's id to the next record, which would
-    otherwise inherit them. The audit log keeps that they existed."""
-    from app.core.assignment import Assignment
-    from app.core.signing import SignatureStep
-    from app.notify.models import Notification
-
-    table, pk = record.__tablename__, record.id
-    db.session.query(SignatureStep).filter_by(register=table, record_id=pk).delete(synchronize_session=False)
-    db.session.query(Assignment).filter_by(register=table, record_id=pk).delete(synchronize_session=False)
-    views = [entry.name for entry in REGISTRY if entry.model is type(record)]
-    if views:
-        db.session.query(Notification).filter(Notification.view_name.in_(views),
-                                              Notification.record_id == pk).delete(synchronize_session=False)
-
 _NO_OVERDUE = Register.overdue_condition.__func__
 
 
@@ -518,6 +500,24 @@ def _count_limit() -> int:
     return max(cap, (max(pages) + 2) * max(sizes))
 
 
+def _delete_what_hangs_on(record):
+    """A purged record's signature steps, assignments and notifications go
+    with it, as its attachments do: they are keyed by (register, id), and
+    SQLite gives a purged newest record's id to the next record, which would
+    otherwise inherit them. The audit log keeps that they existed."""
+    from app.core.assignment import Assignment
+    from app.core.signing import SignatureStep
+    from app.notify.models import Notification
+
+    table, pk = record.__tablename__, record.id
+    db.session.query(SignatureStep).filter_by(register=table, record_id=pk).delete(synchronize_session=False)
+    db.session.query(Assignment).filter_by(register=table, record_id=pk).delete(synchronize_session=False)
+    views = [entry.name for entry in REGISTRY if entry.model is type(record)]
+    if views:
+        db.session.query(Notification).filter(Notification.view_name.in_(views),
+                                              Notification.record_id == pk).delete(synchronize_session=False)
+
+
 class RegisterInterface(SQLAInterface):
     """FAB's SQLAlchemy interface with Turkish filters and ordering, choice
     filters, ``Time`` columns (equal / after / before) and ``eager``: nested
@@ -553,12 +553,12 @@ class RegisterInterface(SQLAInterface):
         return query.options(*options) if options else query
 
     def get(self, id, filters=None, select_columns=None, outer_default_load=False):
-        """One record by its id. Without filters to apply (a view without
-        ``base_filters``: show, edit, PDF, every action) it is the session's
-        get — the identity map, then a select by key that SQLAlchemy keeps
-        compiled — with the ``eager`` paths joined as a list loads them;
-        FAB's get built a Filters object and a query every time. With filters
-        or chosen columns, FAB's get (the filters must apply)."""
+        """One record by its id. Asked without filters (``_record_or_404``:
+        show, edit, PDF, every action) it is the session's get — the identity
+        map, then a select by key that SQLAlchemy keeps compiled — with the
+        ``eager`` paths joined as a list loads them; FAB's get built a Filters
+        object and a query every time. With filters (FAB's own views pass the
+        view's base filters) or chosen columns, FAB's get: the filters apply."""
         from app.core.guards import parse_pk
 
         if select_columns or (filters is not None and (filters.filters or filters.values)) \

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import g
 from flask_babel import get_translations
+from werkzeug.routing import Rule as _Rule
 
 
 def _translations():
@@ -221,7 +222,6 @@ CachedSearchWidget = _search_widget_class()
 
 
 # -- start-up: URL builders compiled when first used --------------------------
-from werkzeug.routing import Rule as _Rule  # noqa: E402
 
 
 class LazyBuilderRule(_Rule):

@@ -16,6 +16,7 @@
 """
 from __future__ import annotations
 
+import functools
 
 from flask import current_app, flash, g, redirect, request
 from flask_appbuilder.security.sqla.manager import SecurityManager as FabSecurityManager
@@ -236,22 +237,17 @@ class SecurityManager(FabSecurityManager):
         return result
 
 
-_LOAD_USER = []
-
-
+@functools.lru_cache(maxsize=None)
 def _load_user_statement():
     """``load_user``'s one statement (the user with roles and groups, their
     session row, account flags and the permission version), built once per
     process with bound parameters ``ozk_pk`` and ``ozk_sid``: building it
     afresh was a third of ``load_user``'s time on every request."""
-    if not _LOAD_USER:
-        from sqlalchemy import bindparam
+    from sqlalchemy import bindparam
 
-        _LOAD_USER.append(
-            select(User, UserSession.sid, UserSession.created_at, UserSession.revoked_at,
+    return (select(User, UserSession.sid, UserSession.created_at, UserSession.revoked_at,
                    UserAccount.must_change_password, permcache.version_subquery())
             .outerjoin(UserSession, and_(UserSession.sid == bindparam("ozk_sid"), UserSession.user_id == User.id))
             .outerjoin(UserAccount, UserAccount.user_id == User.id)
             .options(joinedload(User.roles), joinedload(User.groups))
             .where(User.id == bindparam("ozk_pk")))
-    return _LOAD_USER[0]
