@@ -41,9 +41,11 @@ def create_app(overrides: dict | None = None) -> Flask:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         # psycopg 3 switches to server-side prepared statements after 5 runs and
         # PostgreSQL may then keep a generic plan that ignores the search term
-        # (a 36 ms search became 1.5 s in the benchmark): always plan afresh.
+        # (a 36 ms search became 1.5 s in the benchmark): never on its own.
+        # Statements that ask for it are prepared (app/core/db.py, PREPARED);
+        # psycopg ignores that ask when the threshold is None, hence a number.
         options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
-        options.setdefault("connect_args", {}).setdefault("prepare_threshold", None)
+        options.setdefault("connect_args", {}).setdefault("prepare_threshold", 2**31 - 1)
         options.setdefault("pool_pre_ping", True)
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     _database_timeouts(app)

@@ -66,6 +66,12 @@ class HomeView(IndexView):
 
     @expose("/")
     def index(self):
+        from app.core.db import prepared_plans
+
+        with prepared_plans():   # no user-typed term reaches this page's SQL
+            return self._index()
+
+    def _index(self):
         user = g.user
         if user is None or not user.is_authenticated:
             return self.render_template(self.index_template, appbuilder=self.appbuilder, groups=[], tasks=[])

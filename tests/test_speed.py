@@ -346,3 +346,58 @@ def test_a_served_app_freezes_its_start_up_heap_and_tests_do_not(tmp_path):
         assert out.returncode == 0, out.stderr[-2000:]
         counts[testing] = json.loads(out.stdout.strip().splitlines()[-1])
     assert counts["0"] > 100_000 and counts["1"] == 0
+
+
+@pytest.mark.skipif(TEST_DB != "postgresql", reason="PostgreSQL's prepared statements")
+def test_postgres_prepares_only_what_asks_and_keeps_it_past_a_rollback(app, ctx):
+    """A statement that asks (``PREPARED``, or run inside ``prepared_plans()``)
+    is prepared and still prepared after the rollback that ends every request
+    (psycopg alone forgets them all); after a few runs PostgreSQL uses its
+    generic plan (no planning). A statement that does not ask, a search, is
+    never prepared: its plan must follow the term."""
+    from flask_appbuilder.security.sqla.models import User
+    from sqlalchemy import bindparam, select
+
+    from app.core.db import PREPARED, prepared_plans
+    from app.extensions import db
+
+    def prepared(conn):
+        return conn.exec_driver_sql(
+            "SELECT statement, generic_plans FROM pg_prepared_statements").all()
+
+    with db.engine.connect() as conn:
+        marked = select(User.id).where(User.username == bindparam("who")).execution_options(**PREPARED)
+        search = select(User.id).where(User.last_name.ilike(bindparam("term")))
+        in_block = select(User.id).where(User.email == bindparam("mail"))
+        for _ in range(8):
+            assert conn.execute(marked, {"who": "memur"}).scalar_one()
+            conn.execute(search, {"term": "%yılmaz%"}).all()
+            with prepared_plans():
+                conn.execute(in_block, {"mail": "nobody@example.org"}).all()
+            conn.rollback()
+        rows = [r for r in prepared(conn) if r.statement.startswith("SELECT ab_user.id \nFROM ab_user")]
+        texts = " | ".join(r.statement for r in rows)
+        assert "ab_user.username =" in texts and "ab_user.email =" in texts, texts
+        assert "ILIKE" not in texts.upper(), texts
+        assert len(rows) == 2 and all(r.generic_plans > 0 for r in rows), rows
+
+
+def test_the_home_page_runs_its_sections_with_prepared_plans(app, clients):
+    """The home page (no user-typed term reaches its SQL) asks for prepared
+    plans for everything it runs; a list page does not."""
+    from app import home
+    from app.core import db as db_glue
+
+    seen = []
+
+    @home.home_section(99)
+    def _probe(user, sm):
+        seen.append(db_glue._PREPARE_ALL.get())
+        return None
+
+    try:
+        assert clients["memur"].get("/").status_code == 200
+        assert seen == [True]
+        assert db_glue._PREPARE_ALL.get() is False
+    finally:
+        home.HOME_SECTIONS[:] = [s for s in home.HOME_SECTIONS if s[1] is not _probe]

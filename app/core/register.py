@@ -557,7 +557,8 @@ class RegisterInterface(SQLAInterface):
         show, edit, PDF, every action) it is the session's get — the identity
         map, then a select by key that SQLAlchemy keeps compiled — with the
         ``eager`` paths joined as a list loads them; FAB's get built a Filters
-        object and a query every time. With filters (FAB's own views pass the
+        object and a query every time. Prepared on PostgreSQL (its plan does
+        not depend on the number). With filters (FAB's own views pass the
         view's base filters) or chosen columns, FAB's get: the filters apply."""
         from app.core.guards import parse_pk
 
@@ -567,7 +568,10 @@ class RegisterInterface(SQLAInterface):
         number = parse_pk(id)
         if number is None:
             return None
-        return self.session.get(self.obj, number, options=self._eager_options() or None)
+        from app.core.db import PREPARED
+
+        return self.session.get(self.obj, number, options=self._eager_options() or None,
+                                execution_options=PREPARED)   # a select by key: prepared on PostgreSQL
 
     def is_choice(self, col_name):
         """A column with declared ``choices`` (or an approval state): filtered
