@@ -570,6 +570,12 @@ def awaiting(user, day=None, chained_only=False, with_steps=False):
                 rows.append((entry, item, None))
     chained = {e.model.__tablename__: e for e in entries if declares_chain(e.model)}
     if chained:
+        grants = active_delegations(user, day)
+        # only the steps this person could take (``capacity`` decides per
+        # record below): their paraf as preparer, their own name or roles, the
+        # Müdür's (his proxy: asked per record, as before), the roles delegated
+        roles = ({PREPARER, PERSON_MARK + (user.username or ""), approval.DIRECTOR_ROLE}
+                 | _roles(user) | {grant.for_role for grant in grants})
         first = (db.session.query(SignatureStep.register, SignatureStep.record_id,
                                   func.min(SignatureStep.position).label("pos"))
                  .filter(SignatureStep.state == WAITING,
@@ -578,11 +584,11 @@ def awaiting(user, day=None, chained_only=False, with_steps=False):
         current_rows = (db.session.query(SignatureStep)
                         .join(first, (first.c.register == SignatureStep.register)
                               & (first.c.record_id == SignatureStep.record_id)
-                              & (first.c.pos == SignatureStep.position)).all())
+                              & (first.c.pos == SignatureStep.position))
+                        .filter(SignatureStep.role.in_(sorted(roles))).all())
         wanted = {}
         for row in current_rows:
             wanted.setdefault(row.register, {})[row.record_id] = row
-        grants = active_delegations(user, day) if wanted else []
         for table, by_id in wanted.items():
             entry = chained[table]
             model = entry.model

@@ -189,6 +189,24 @@ class SecurityManager(FabSecurityManager):
         ).all() if role_ids else []
         return frozenset((p, v) for p, v in rows)
 
+    def has_access(self, permission_name, view_name):
+        """FAB's check for a signed-in person, answered from their permission
+        set, taken once per request (a page asks 30 to 130 times; FAB's path
+        took ~35 µs a call). Anything else (anonymous, an API key, builtin
+        roles, g.user not the session's user) goes FAB's way; a login or
+        logout inside the request starts afresh."""
+        values = g._get_current_object().__dict__
+        who = values.get("_login_user")
+        memo = values.get("_ozk_access")
+        if memo is not None and memo[0] is who and memo[1] is values.get("user"):
+            return (permission_name, view_name) in memo[2]
+        if who is None or values.get("user") is not who or self.builtin_roles \
+                or values.get("_api_key_user") or not who.is_authenticated:
+            return super().has_access(permission_name, view_name)
+        perms = self._permissions_for(self.get_user_roles(who)) if who.is_active else frozenset()
+        values["_ozk_access"] = (who, who, perms)
+        return (permission_name, view_name) in perms
+
     def _has_view_access(self, user, permission_name, view_name):
         roles = self.get_user_roles(user)
         if any(r.name in self.builtin_roles and self._has_access_builtin_roles(r, permission_name, view_name)

@@ -206,7 +206,10 @@ def citizen_reminders(user, sm):
                             .filter(CitizenRequest.archived.is_(False)).one())   # both counts, one query
     if not asked_count and not overdue:
         return None
-    waiting = (db.session.query(CitizenRequest).filter(CitizenRequest.archived.is_(False), is_asked)
+    # what the section shows of each (a whole request is ~40 columns and its joins)
+    waiting = (db.session.query(CitizenRequest.id, CitizenRequest.number, CitizenRequest.subject,
+                                CitizenRequest.stage_at)
+               .filter(CitizenRequest.archived.is_(False), is_asked)
                .order_by(CitizenRequest.stage_at).limit(10).all()) if asked_count else []
     return {"template": "citizens/home_section.html", "citizen_waiting": waiting,
             "citizen_overdue": overdue, "citizen_days": days,
