@@ -13,6 +13,7 @@ assignment and completion is written to the record's history.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from flask_appbuilder import Model
 from sqlalchemy import Column, Date, DateTime, ForeignKey, Index, Integer, String, case, event
@@ -156,21 +157,26 @@ def for_record(record) -> list[Assignment]:
             .order_by(Assignment.done_at.isnot(None), Assignment.assigned_at.desc()).all())
 
 
-def _overdue_first():
-    today = dt.date.today()
-    return (case((Assignment.due_date < today, 0), (Assignment.due_date.is_(None), 2), else_=1),
-            Assignment.due_date, Assignment.id)
+@functools.lru_cache(maxsize=None)
+def _open_statement(limited: bool):
+    """The person's open assignments, overdue first, then by due date
+    (undated last): built once per process, the person, today and the limit
+    bound at each run (the home page's "İşlerim" runs it on every visit)."""
+    from sqlalchemy import bindparam, select
 
-
-def open_query(user_id):
-    return (db.session.query(Assignment)
-            .filter(Assignment.assigned_to_id == user_id, Assignment.done_at.is_(None))
-            .order_by(*_overdue_first()))
+    today = bindparam("today", type_=Assignment.due_date.type)
+    statement = (select(Assignment)
+                 .where(Assignment.assigned_to_id == bindparam("user_id"), Assignment.done_at.is_(None))
+                 .order_by(case((Assignment.due_date < today, 0), (Assignment.due_date.is_(None), 2), else_=1),
+                           Assignment.due_date, Assignment.id))
+    return statement.limit(bindparam("limit")) if limited else statement
 
 
 def open_for(user_id, limit=None) -> list[Assignment]:
-    query = open_query(user_id)
-    return query.limit(limit).all() if limit else query.all()
+    params = {"user_id": user_id, "today": dt.date.today()}
+    if limit:
+        params["limit"] = limit
+    return db.session.execute(_open_statement(bool(limit)), params).scalars().all()
 
 
 def user_may_open(user, view_name) -> bool:

@@ -32,6 +32,7 @@ the leave register signs Müdür steps as "Müdür V." (``approval.PROXY_PROVIDE
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import sys
 from dataclasses import dataclass
 
@@ -330,10 +331,19 @@ def active_delegations(user, day=None):
     user_id = getattr(user, "id", None)
     if user_id is None:
         return []
-    return (db.session.query(SignatureDelegation)
-            .filter(SignatureDelegation.user_id == user_id, SignatureDelegation.active.is_(True),
-                    SignatureDelegation.date_from <= day, SignatureDelegation.date_to >= day)
-            .all())
+    return db.session.execute(_delegations_statement(), {"user_id": user_id, "day": day}).scalars().all()
+
+
+@functools.lru_cache(maxsize=None)
+def _delegations_statement():
+    """A person's delegations active on a day (built once per process: every
+    home page and show page of a chained record asks)."""
+    from sqlalchemy import bindparam, select
+
+    day = bindparam("day", type_=SignatureDelegation.date_from.type)
+    return select(SignatureDelegation).where(
+        SignatureDelegation.user_id == bindparam("user_id"), SignatureDelegation.active.is_(True),
+        SignatureDelegation.date_from <= day, SignatureDelegation.date_to >= day)
 
 
 def capacity(record, row, user, day=None, grants=None):
@@ -576,16 +586,8 @@ def awaiting(user, day=None, chained_only=False, with_steps=False):
         # Müdür's (his proxy: asked per record, as before), the roles delegated
         roles = ({PREPARER, PERSON_MARK + (user.username or ""), approval.DIRECTOR_ROLE}
                  | _roles(user) | {grant.for_role for grant in grants})
-        first = (db.session.query(SignatureStep.register, SignatureStep.record_id,
-                                  func.min(SignatureStep.position).label("pos"))
-                 .filter(SignatureStep.state == WAITING,
-                         SignatureStep.register.in_(sorted(chained)))
-                 .group_by(SignatureStep.register, SignatureStep.record_id).subquery())
-        current_rows = (db.session.query(SignatureStep)
-                        .join(first, (first.c.register == SignatureStep.register)
-                              & (first.c.record_id == SignatureStep.record_id)
-                              & (first.c.pos == SignatureStep.position))
-                        .filter(SignatureStep.role.in_(sorted(roles))).all())
+        current_rows = db.session.execute(_current_steps_statement(tuple(sorted(chained))),
+                                          {"roles": sorted(roles)}).scalars().all()
         wanted = {}
         for row in current_rows:
             wanted.setdefault(row.register, {})[row.record_id] = row
@@ -599,6 +601,23 @@ def awaiting(user, day=None, chained_only=False, with_steps=False):
                     rows.append((entry, item, _info(by_id[item.id])))
     rows.sort(key=lambda r: r[1].submitted_at or r[1].created_at)
     return rows if with_steps else [(entry, item) for entry, item, _step in rows]
+
+
+@functools.lru_cache(maxsize=None)
+def _current_steps_statement(registers: tuple):
+    """Each waiting record's current step (its first waiting one) in these
+    registers, for the roles bound at each run (built once per set of
+    registers)."""
+    from sqlalchemy import bindparam, select
+
+    first = (select(SignatureStep.register, SignatureStep.record_id, func.min(SignatureStep.position).label("pos"))
+             .where(SignatureStep.state == WAITING, SignatureStep.register.in_(registers))
+             .group_by(SignatureStep.register, SignatureStep.record_id).subquery())
+    return (select(SignatureStep)
+            .join(first, (first.c.register == SignatureStep.register)
+                  & (first.c.record_id == SignatureStep.record_id)
+                  & (first.c.pos == SignatureStep.position))
+            .where(SignatureStep.role.in_(bindparam("roles", expanding=True))))
 
 
 def is_signer(user) -> bool:

@@ -4,6 +4,7 @@ few and links to the list behind it; the count is the list's own filter
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 
 from flask import current_app, g, has_request_context, url_for
@@ -34,34 +35,56 @@ def waiting_for_decision(limit=TILE_ROWS):
     entries, pending = pending_union(with_headlines=True)
     if pending is None:
         return 0, []
-    oldest = db.session.execute(select(pending, func.count().over().label("total"))
-                                .order_by(pending.c.at, pending.c.id).limit(limit)).all()
+    statement = _OLDEST_SQL.get((pending, limit))
+    if statement is None:    # once per union (itself kept per set of registers) and limit
+        statement = _OLDEST_SQL[(pending, limit)] = (select(pending, func.count().over().label("total"))
+                                                     .order_by(pending.c.at, pending.c.id).limit(limit))
+    oldest = db.session.execute(statement).all()
     count = oldest[0].total if oldest else 0
     if has_request_context():
         g._ozk_pending_count = count      # the home page's button reads it too
     return count, [(entries[r.reg], r.id, r.at, headline_label(entries[r.reg].model, r)) for r in oldest]
 
 
-def subscriptions_ending(days=30):
-    """The subscription list's ``?ending=30`` filter, counted."""
+_OLDEST_SQL: dict = {}
+
+
+@functools.lru_cache(maxsize=None)
+def _ending_statement():
+    from sqlalchemy import bindparam
+
     from app.registers.office.models import INACTIVE_STATES, Subscription
 
+    day = Subscription.end_date.type
+    return (select(func.count()).select_from(Subscription)
+            .where(Subscription.archived.is_(False),
+                   Subscription.end_date >= bindparam("today", type_=day),
+                   Subscription.end_date <= bindparam("until", type_=day),
+                   Subscription.state.notin_(INACTIVE_STATES)))
+
+
+def subscriptions_ending(days=30):
+    """The subscription list's ``?ending=30`` filter, counted (the statement
+    built once per process, the days bound at each run)."""
     today = dt.date.today()
-    return (db.session.query(Subscription)
-            .filter(Subscription.archived.is_(False), Subscription.end_date >= today,
-                    Subscription.end_date <= today + dt.timedelta(days=days),
-                    Subscription.state.notin_(INACTIVE_STATES))
-            .count())
+    return db.session.execute(_ending_statement(),
+                              {"today": today, "until": today + dt.timedelta(days=days)}).scalar_one()
+
+
+@functools.lru_cache(maxsize=None)
+def _on_leave_statement():
+    from sqlalchemy import bindparam
+
+    from app.registers.office.models import Leave
+
+    today = bindparam("today", type_=Leave.date_from.type)
+    return (select(Leave).where(Leave.archived.is_(False), Leave.state == approval.APPROVED,
+                                Leave.date_from <= today, Leave.date_to >= today)
+            .order_by(Leave.date_to))
 
 
 def on_leave_today():
-    from app.registers.office.models import Leave
-
-    today = dt.date.today()
-    return (db.session.query(Leave)
-            .filter(Leave.archived.is_(False), Leave.state == approval.APPROVED,
-                    Leave.date_from <= today, Leave.date_to >= today)
-            .order_by(Leave.date_to).all())
+    return db.session.execute(_on_leave_statement(), {"today": dt.date.today()}).scalars().all()
 
 
 def overdue_by_unit(sm):

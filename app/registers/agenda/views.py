@@ -4,6 +4,7 @@ appointment requests with the walk-in queue of the public day."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import secrets
 from pathlib import Path
@@ -281,14 +282,25 @@ def _range(mode, day):
     return start, end
 
 
-def entries_between(start, end, include_inactive=True):
-    query = (db.session.query(AgendaEntry)
-             .filter(AgendaEntry.archived.is_(False),
-                     AgendaEntry.starts_at >= dt.datetime.combine(start, dt.time(0)),
-                     AgendaEntry.starts_at < dt.datetime.combine(end, dt.time(0))))
+@functools.lru_cache(maxsize=None)
+def _between_statement(include_inactive: bool):
+    """Entries starting in [start, end): built once per process (the home
+    page's program runs it on every visit); the days are bound at each run."""
+    from sqlalchemy import bindparam, select
+
+    statement = select(AgendaEntry).where(
+        AgendaEntry.archived.is_(False),
+        AgendaEntry.starts_at >= bindparam("start", type_=AgendaEntry.starts_at.type),
+        AgendaEntry.starts_at < bindparam("end", type_=AgendaEntry.starts_at.type))
     if not include_inactive:
-        query = query.filter(AgendaEntry.status.notin_(INACTIVE))
-    return query.order_by(AgendaEntry.starts_at, AgendaEntry.id).all()
+        statement = statement.where(AgendaEntry.status.notin_(INACTIVE))
+    return statement.order_by(AgendaEntry.starts_at, AgendaEntry.id)
+
+
+def entries_between(start, end, include_inactive=True):
+    return db.session.execute(_between_statement(bool(include_inactive)), {
+        "start": dt.datetime.combine(start, dt.time(0)),
+        "end": dt.datetime.combine(end, dt.time(0))}).scalars().all()
 
 
 def background_between(start, end):

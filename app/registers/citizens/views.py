@@ -4,6 +4,7 @@ public status page and Open311 (``open311.py``)."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from pathlib import Path
 
 from flask import abort, flash, g, redirect, request, url_for
@@ -190,6 +191,26 @@ class CitizenRequestView(RegisterView):
         return stats_page(self)
 
 
+@functools.lru_cache(maxsize=None)
+def _reminder_statements():
+    """(both counts, the oldest confirmations asked): built once per process,
+    ``since`` and ``today`` bound at each run (the clerk's home page runs them
+    on every visit)."""
+    from sqlalchemy import and_, bindparam, case, func, select
+
+    since = bindparam("since", type_=CitizenRequest.stage_at.type)
+    today = bindparam("today", type_=CitizenRequest.due_date.type)
+    is_asked = and_(CitizenRequest.stage == TEYIT, CitizenRequest.stage_at <= since)
+    is_overdue = and_(CitizenRequest.due_date < today, CitizenRequest.stage.notin_(DUE_DONE))
+    counts = (select(func.count(case((is_asked, 1))), func.count(case((is_overdue, 1))))
+              .where(CitizenRequest.archived.is_(False)))
+    # what the section shows of each (a whole request is ~40 columns and its joins)
+    waiting = (select(CitizenRequest.id, CitizenRequest.number, CitizenRequest.subject, CitizenRequest.stage_at)
+               .where(CitizenRequest.archived.is_(False), is_asked)
+               .order_by(CitizenRequest.stage_at).limit(10))
+    return counts, waiting
+
+
 @home_section(40)
 def citizen_reminders(user, sm):
     """Clerk's reminders: confirmations not answered for some days, overdue requests
@@ -197,20 +218,12 @@ def citizen_reminders(user, sm):
     if not sm.has_access("can_list", "CitizenRequestView") or approval.is_director(user):
         return None
     days = int(workflow.settings().get("citizens_reminder_days") or 3)
-    since = dt.datetime.now() - dt.timedelta(days=days)
-    from sqlalchemy import and_, case, func
-
-    is_asked = and_(CitizenRequest.stage == TEYIT, CitizenRequest.stage_at <= since)
-    is_overdue = and_(CitizenRequest.due_date < dt.date.today(), CitizenRequest.stage.notin_(DUE_DONE))
-    asked_count, overdue = (db.session.query(func.count(case((is_asked, 1))), func.count(case((is_overdue, 1))))
-                            .filter(CitizenRequest.archived.is_(False)).one())   # both counts, one query
+    params = {"since": dt.datetime.now() - dt.timedelta(days=days), "today": dt.date.today()}
+    counts, waiting_statement = _reminder_statements()
+    asked_count, overdue = db.session.execute(counts, params).one()   # both counts, one query
     if not asked_count and not overdue:
         return None
-    # what the section shows of each (a whole request is ~40 columns and its joins)
-    waiting = (db.session.query(CitizenRequest.id, CitizenRequest.number, CitizenRequest.subject,
-                                CitizenRequest.stage_at)
-               .filter(CitizenRequest.archived.is_(False), is_asked)
-               .order_by(CitizenRequest.stage_at).limit(10).all()) if asked_count else []
+    waiting = db.session.execute(waiting_statement, params).all() if asked_count else []
     return {"template": "citizens/home_section.html", "citizen_waiting": waiting,
             "citizen_overdue": overdue, "citizen_days": days,
             "citizen_waiting_count": asked_count if waiting else 0}

@@ -4,6 +4,7 @@ the official letter PDF and the letters' settings."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from pathlib import Path
 
 from flask import abort, flash, g, redirect, request, url_for
@@ -296,6 +297,17 @@ def add_views(appbuilder):
 # -- home ---------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=None)
+def _open_letters_statement(secured_too: bool):
+    """Open incoming letters, overdue first (built once per process for each
+    of the two visibilities, see ``visible``)."""
+    from sqlalchemy import select
+
+    statement = visible(select(Letter).where(Letter.archived.is_(False), Letter.direction == INCOMING,
+                                             Letter.answered_by_id.is_(None)))   # asks may_see_secured()
+    return statement.order_by(Letter.due_date.is_(None), Letter.due_date, Letter.id).limit(10)
+
+
 @home_section(45)
 def open_letters(user, sm):
     """"Cevap bekleyen gelen evrak": open incoming letters, overdue first, for
@@ -305,9 +317,7 @@ def open_letters(user, sm):
 
     if not sm.has_access("can_list", "LetterView") or approval.is_director(user) or signing.is_signer(user):
         return None
-    query = visible(db.session.query(Letter).filter(
-        Letter.archived.is_(False), Letter.direction == INCOMING, Letter.answered_by_id.is_(None)))
-    items = query.order_by(Letter.due_date.is_(None), Letter.due_date, Letter.id).limit(10).all()
+    items = db.session.execute(_open_letters_statement(may_see_secured())).scalars().all()
     if not items:
         return None
     return {"template": "correspondence/home_letters.html", "letters": items,

@@ -5,6 +5,7 @@ and a list the Müdür filters by unit."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
@@ -135,21 +136,30 @@ def owner_filter(user):
     return or_(*conditions)
 
 
+@functools.lru_cache(maxsize=None)
+def _my_action_items_statement():
+    """A person's open action items, theirs and their unit's: the owner's
+    staff record joined in, one query (built once per process; the person is
+    bound at each run)."""
+    from sqlalchemy import bindparam, select
+
+    from app.registers.reference.models import Staff
+
+    return (select(ActionItem)
+            .join(Staff, and_(Staff.user_id == bindparam("user_id"), Staff.archived.is_(False),
+                              or_(ActionItem.owner_staff_id == Staff.id,
+                                  and_(Staff.unit_id.isnot(None), ActionItem.owner_unit_id == Staff.unit_id))))
+            .where(ActionItem.archived.is_(False), ActionItem.status == "acik")
+            .order_by(ActionItem.due_date.is_(None), ActionItem.due_date, ActionItem.id).limit(50))
+
+
 @home_section(40)
 def my_action_items(user, sm):
     """"Toplantılardan işlerim": open action items of this user (their own
     or their unit's), overdue first."""
     if not sm.has_access("can_list", "ActionItemView"):
         return None
-    from app.registers.reference.models import Staff
-
-    # the owner's staff record joined in: one query (their own items and their unit's)
-    items = (db.session.query(ActionItem)
-             .join(Staff, and_(Staff.user_id == user.id, Staff.archived.is_(False),
-                               or_(ActionItem.owner_staff_id == Staff.id,
-                                   and_(Staff.unit_id.isnot(None), ActionItem.owner_unit_id == Staff.unit_id))))
-             .filter(ActionItem.archived.is_(False), ActionItem.status == "acik")
-             .order_by(ActionItem.due_date.is_(None), ActionItem.due_date, ActionItem.id).limit(50).all())
+    items = db.session.execute(_my_action_items_statement(), {"user_id": user.id}).scalars().all()
     if not items:
         return None
     rows = [{"item": a, "overdue": a.overdue, "due": turkish.format_day(a.due_date),

@@ -3,6 +3,7 @@ backs on the assignee's home page."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from pathlib import Path
 
@@ -180,20 +181,28 @@ class PhoneCallView(RegisterView):
         return self._back(call)
 
 
-@home_section(30)
-def my_callbacks(user, sm):
-    """"Geri aranacaklar": the open call backs assigned to this user, overdue first."""
+@functools.lru_cache(maxsize=None)
+def _callbacks_statement():
+    """The person's open call backs (built once per process; the person is
+    bound at each run: the home page runs it on every visit)."""
+    from sqlalchemy import bindparam, select
     from sqlalchemy.orm import joinedload
 
     from app.registers.reference.models import Contact
 
+    return (select(PhoneCall)
+            .where(PhoneCall.archived.is_(False), PhoneCall.callback_needed.is_(True),
+                   PhoneCall.callback_done_at.is_(None), PhoneCall.assignee_id == bindparam("user_id"))
+            .options(joinedload(PhoneCall.contact).joinedload(Contact.institution))   # the caller's name
+            .order_by(PhoneCall.callback_due, PhoneCall.called_at).limit(50))
+
+
+@home_section(30)
+def my_callbacks(user, sm):
+    """"Geri aranacaklar": the open call backs assigned to this user, overdue first."""
     if not sm.has_access("can_list", "PhoneCallView"):
         return None
-    calls = (db.session.query(PhoneCall)
-             .filter(PhoneCall.archived.is_(False), PhoneCall.callback_needed.is_(True),
-                     PhoneCall.callback_done_at.is_(None), PhoneCall.assignee_id == user.id)
-             .options(joinedload(PhoneCall.contact).joinedload(Contact.institution))   # the caller's name
-             .order_by(PhoneCall.callback_due, PhoneCall.called_at).limit(50).all())
+    calls = db.session.execute(_callbacks_statement(), {"user_id": user.id}).scalars().all()
     if not calls:
         return None
     number = _number_formatter()
