@@ -401,3 +401,26 @@ def test_the_home_page_runs_its_sections_with_prepared_plans(app, clients):
         assert db_glue._PREPARE_ALL.get() is False
     finally:
         home.HOME_SECTIONS[:] = [s for s in home.HOME_SECTIONS if s[1] is not _probe]
+
+
+def test_psycopg_keeps_the_conversion_of_long_statements(app):
+    """The home page's UNIONs and a register's list statement are longer than
+    4 096 characters or carry more than 50 parameters: psycopg converted
+    them again at every run unless its bounds are raised (app/core/db.py).
+    The same long statement is converted once."""
+    pytest.importorskip("psycopg")
+    from psycopg import _queries
+    from psycopg.adapt import Transformer
+
+    import app.core.db  # noqa: F401
+
+    assert _queries.MAX_CACHED_STATEMENT_LENGTH >= 65536
+    assert _queries.MAX_CACHED_STATEMENT_PARAMS >= 500
+    names = [f"p{i}" for i in range(120)]
+    statement = "SELECT " + ", ".join(f"%({n})s::int AS column_with_a_long_name_{n}" for n in names)
+    assert len(statement) > 4096
+    params = {n: i for i, n in enumerate(names)}
+    before = _queries._query2pg.cache_info().misses
+    for _ in range(3):
+        _queries.PostgresQuery(Transformer()).convert(statement, params)
+    assert _queries._query2pg.cache_info().misses - before == 1

@@ -168,3 +168,23 @@ def create_schema_from_models(engine):
     if engine.dialect.name == "postgresql":
         with engine.begin() as conn:
             conn.exec_driver_sql(PG_IMMUTABLE_TRIGGER)
+
+
+def _convert_long_statements_once():
+    """psycopg converts a statement's text (``%(name)s`` to ``$1``) once and
+    keeps it, but only up to 4 096 characters and 50 parameters. The home
+    page's UNIONs (a literal and a state per register) and a register's list
+    statement (every column, the joined pickers) are larger and were
+    converted again at every run. Raised; psycopg still keeps at most 128
+    statements (least recently used out)."""
+    try:
+        from psycopg import _queries
+    except ImportError:   # pragma: no cover - SQLite-only installs
+        return
+    if getattr(_queries, "MAX_CACHED_STATEMENT_LENGTH", 65536) < 65536:
+        _queries.MAX_CACHED_STATEMENT_LENGTH = 65536
+    if getattr(_queries, "MAX_CACHED_STATEMENT_PARAMS", 500) < 500:
+        _queries.MAX_CACHED_STATEMENT_PARAMS = 500
+
+
+_convert_long_statements_once()
