@@ -198,13 +198,13 @@ class SecurityManager(FabSecurityManager):
         values = g._get_current_object().__dict__
         who = values.get("_login_user")
         memo = values.get("_ozk_access")
-        if memo is not None and memo[0] is who and memo[1] is values.get("user"):
-            return (permission_name, view_name) in memo[2]
+        if memo is not None and memo[0] is who and values.get("user") is who:
+            return (permission_name, view_name) in memo[1]
         if who is None or values.get("user") is not who or self.builtin_roles \
                 or values.get("_api_key_user") or not who.is_authenticated:
             return super().has_access(permission_name, view_name)
         perms = self._permissions_for(self.get_user_roles(who)) if who.is_active else frozenset()
-        values["_ozk_access"] = (who, who, perms)
+        values["_ozk_access"] = (who, perms)
         return (permission_name, view_name) in perms
 
     def _has_view_access(self, user, permission_name, view_name):
