@@ -195,3 +195,49 @@ def test_same_value_rules():
     assert same_value(Decimal("1850"), Decimal("1850.00"))
     assert same_value(dt.datetime(2026, 11, 26, 2, 5, 31), dt.datetime(2026, 11, 26, 2, 5))
     assert not same_value(Decimal("1850"), Decimal("2850"))
+
+
+def test_the_show_page_lists_the_latest_changes_and_the_history_page_pages_everything(app, clients):
+    """A much-visited personal-data record: every visit writes a KVKK read entry.
+    The record's page shows its latest 20 changes, never the visits (it once
+    listed all of them: 2 170 rows, 285 KB, 160 ms for a contact read 2 155
+    times); the history page holds everything, 100 entries a page."""
+    from app.core import audit
+
+    name = f"Geçmiş Sınaması {uuid.uuid4().hex[:6]}"
+    assert clients["memur"].post("/contactview/add", data={"kind": "kisi", "name": name}).status_code == 302
+    cid = _contact_id(app, name)
+    with app.test_request_context():
+        for i in range(25):
+            audit.record("contact", cid, "update", changes={"notes": [f"not {i}", f"not {i + 1}"]})
+        for _ in range(130):
+            audit.record("contact", cid, "read", "okundu")
+    mudur = clients["mudur"]
+    page = mudur.get(f"/contactview/show/{cid}").data.decode()
+    panel = page[page.index('id="ozk-history"'):]
+    panel = panel[:panel.index("</table>")]
+    assert panel.count("<tr") - 1 == 20                       # the header row, then 20 entries
+    words = text_of(type("R", (), {"data": panel.encode()}))
+    assert "not 24 → not 25" in words and "not 5 → not 6" in words
+    assert "not 4 → not 5" not in words                       # the 21st latest change: history page
+    assert "Görüntülendi" not in words
+    assert "Daha eski kayıtlar ve görüntülemeler: tüm geçmiş" in text_of(mudur.get(f"/contactview/show/{cid}"))
+    assert f'href="/contactview/history/{cid}" id="ozk-history-all"' in page
+
+    # 1 create + 25 changes + 130 visits + the Müdür's 2 visits above = 158 entries, 100 a page
+    first = mudur.get(f"/contactview/history/{cid}")
+    assert first.status_code == 200
+    assert "158 kayıt, sayfa 1 / 2" in text_of(first)
+    assert first.data.decode().count("Görüntülendi") == 100 and "not 24 → not 25" not in text_of(first)
+    assert f'href="/contactview/history/{cid}?page=2"' in first.data.decode()
+    second = text_of(mudur.get(f"/contactview/history/{cid}?page=2"))
+    assert "158 kayıt, sayfa 2 / 2" in second
+    assert "not 0 → not 1" in second and "not 24 → not 25" in second
+    assert "Kayıt oluşturuldu" in second
+    # out-of-range or malformed page numbers land on the nearest page, never a 500
+    assert "sayfa 2 / 2" in text_of(mudur.get(f"/contactview/history/{cid}?page=99"))
+    assert "sayfa 1 / 2" in text_of(mudur.get(f"/contactview/history/{cid}?page=abc"))
+    assert "sayfa 1 / 2" in text_of(mudur.get(f"/contactview/history/{cid}?page=-3"))
+    # a clerk without the history permission sees neither the panel nor the page
+    assert 'id="ozk-history"' not in clients["memur"].get(f"/contactview/show/{cid}").data.decode()
+    assert clients["memur"].get(f"/contactview/history/{cid}").status_code in (302, 403)

@@ -1156,10 +1156,11 @@ class RegisterView(ModelView):
             chain = {"signature_steps": signing.steps(item), "sign_label": signing.sign_label(item)}
             if item.state == approval.PENDING:
                 title = signing.acting_title(item, g.user)
+        history, history_more = self._show_history(item) if self._can("history") else (None, False)
         return self.render_template(
             self.show_template, pk=item.id, title=self.show_title, widgets=widgets,
             related_views=self._related_views, item=item,
-            history=self._history_entries(item) if self._can("history") else None,
+            history=history, history_more=history_more,
             attachments=self._attachments(item) if self._can("attachments") else None,
             approver_title=title, **chain,
             **assignviews.show_context(self, item),
@@ -1244,12 +1245,30 @@ class RegisterView(ModelView):
     def _can(self, action):
         return self.appbuilder.sm.has_access(f"can_{action}", self.class_permission_name)
 
-    def _history_entries(self, item):
+    #: the show page's history panel: the latest changes, never the views ("read")
+    #: of a personal-data record, which grow with every visit; the history page
+    #: (``/history/<pk>``) holds everything, HISTORY_PAGE_SIZE entries a page
+    SHOW_HISTORY_ENTRIES = 20
+    HISTORY_PAGE_SIZE = 100
+
+    def _history_entries(self, item, limit=None, offset=0, reads=True):
         from app.core.auditviews import describe
 
-        entries = (audit.entries_of(item.__tablename__, item.id)
-                   .order_by(audit.AuditEntry.at.desc(), audit.AuditEntry.id.desc()).all())
-        return describe(entries, view=self)
+        query = audit.entries_of(item.__tablename__, item.id)
+        if not reads:
+            query = query.filter(audit.AuditEntry.action != "read")
+        query = query.order_by(audit.AuditEntry.at.desc(), audit.AuditEntry.id.desc())
+        if offset:
+            query = query.offset(offset)
+        if limit:
+            query = query.limit(limit)
+        return describe(query.all(), view=self)
+
+    def _show_history(self, item):
+        """(entries, more): the latest changes for the show page; ``more`` when
+        older ones exist (the panel then links to the full history)."""
+        entries = self._history_entries(item, limit=self.SHOW_HISTORY_ENTRIES + 1, reads=False)
+        return entries[:self.SHOW_HISTORY_ENTRIES], len(entries) > self.SHOW_HISTORY_ENTRIES
 
     def _attachments(self, item):
         from app.core.attachments import Attachment
@@ -1377,8 +1396,13 @@ class RegisterView(ModelView):
     @has_access
     def history(self, pk):
         item = self._record_or_404(pk)
+        size = self.HISTORY_PAGE_SIZE
+        total = audit.entries_of(item.__tablename__, item.id).count()
+        pages = max(1, -(-total // size))
+        page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
         return self.render_template("register/history.html", item=item, view=self,
-                                    history=self._history_entries(item),
+                                    history=self._history_entries(item, limit=size, offset=(page - 1) * size),
+                                    page=page, pages=pages, total=total,
                                     title=f"{self.show_title}: Geçmiş")
 
     # -- export --------------------------------------------------------------
