@@ -206,3 +206,33 @@ def test_missing_contact_is_added_from_a_dialog_without_losing_the_form(page, ap
     assert page.input_value("#delivery_address") == f"Yazılan adres {tok}"
     cid = _db(app, lambda db: db.session.query(Contact.id).filter_by(name=f"Nurten Köse {tok}").scalar())
     assert page.eval_on_selector("#recipient", "el => el.value") == str(cid)
+
+
+def test_the_mudur_reads_a_busy_records_latest_changes_then_pages_through_its_full_history(page, app):
+    """A contact visited 130 times and changed 25 times: its page shows the latest
+    20 changes (no visits); the link goes to the full history, 100 entries a page."""
+    from app.core import audit
+
+    cid = _new_contact(app, f"Çok Okunan Kişi {uuid.uuid4().hex[:5]}")
+    with app.test_request_context():
+        for i in range(25):
+            audit.record("contact", cid, "update", changes={"notes": [f"not {i}", f"not {i + 1}"]})
+        for _ in range(130):
+            audit.record("contact", cid, "read", "okundu")
+    login(page, "mudur")
+    page.goto(page.base + f"/contactview/show/{cid}")
+    panel = page.locator("#ozk-history")
+    assert panel.locator("tbody tr").count() == 20
+    assert "not 24 → not 25" in panel.inner_text() and "Görüntülendi" not in panel.inner_text()
+    shot(page, "history-panel")
+    page.click("#ozk-history-all")
+    page.wait_for_load_state("networkidle")
+    assert re.search(r"/contactview/history/\d+$", page.url)
+    assert re.search(r"15[78] kayıt, sayfa 1 / 2", page.inner_text("#ozk-history-count"))
+    assert page.locator("table.ozk-history tbody tr").count() == 100
+    shot(page, "history-page-1")
+    page.click("text=Daha eski")
+    page.wait_for_load_state("networkidle")
+    assert "sayfa 2 / 2" in page.inner_text("#ozk-history-count")
+    assert "not 0 → not 1" in page.inner_text("table.ozk-history")
+    shot(page, "history-page-2")
