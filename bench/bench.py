@@ -511,29 +511,71 @@ def run_budget(fn, counter, n, warmup, budget_s=30.0):
     return run(fn, counter, max(3, min(n, int(budget_s / first))), 0)
 
 
-def run_pair(fn_a, fn_b, counter, n, warmup, budget_s=60.0):
-    """Two lines measured interleaved, request by request (A B, then B A, ...):
-    on a shared machine whose load drifts during the run, both get the same
-    moments, so their ratio is not skewed by which one ran first. A slow pair
-    gets fewer samples (at least 3) to stay within about budget_s seconds."""
+def run_group(fns, counter, n, warmup, budget_s=60.0):
+    """Several lines measured interleaved, request by request, the order
+    rotating every round (A B C, B C A, C A B, ...): on a shared machine whose
+    load drifts during the run, all get the same moments. A function may
+    return its own (ms, statements) -- a request timed in another process --
+    instead of being timed here. A slow round gets fewer samples (at least 3)."""
+    def one(fn):
+        counter.n = 0
+        t = time.perf_counter()
+        got = fn()
+        if isinstance(got, tuple):
+            return got
+        return (time.perf_counter() - t) * 1000, counter.n
+
     t = time.perf_counter()
-    fn_a()
-    fn_b()
+    for fn in fns:
+        one(fn)
     first = time.perf_counter() - t
     if first * (n + warmup) > budget_s:
         n, warmup = max(3, min(n, int(budget_s / first))), 0
     for _ in range(warmup):
-        fn_a()
-        fn_b()
-    out = {"a": ([], []), "b": ([], [])}
+        for fn in fns:
+            one(fn)
+    out = [([], []) for _ in fns]
     for i in range(n):
-        for key, fn in ((("a", fn_a), ("b", fn_b)) if i % 2 == 0 else (("b", fn_b), ("a", fn_a))):
-            counter.n = 0
-            t = time.perf_counter()
-            fn()
-            out[key][0].append((time.perf_counter() - t) * 1000)
-            out[key][1].append(counter.n)
-    return summary(*out["a"]), summary(*out["b"])
+        for k in range(len(fns)):
+            j = (i + k) % len(fns)
+            ms, q = one(fns[j])
+            out[j][0].append(ms)
+            out[j][1].append(q)
+    return [summary(*o) for o in out]
+
+
+class StockFab:
+    """The stock FAB app (bench/stock_fab.py) in its own process, one request
+    per call, timed there: ``stock.get(path)`` -> (ms, statements)."""
+
+    def __init__(self, url):
+        env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "bench"))
+        self.proc = subprocess.Popen(
+            [sys.executable, os.path.join(ROOT, "bench", "stock_fab.py"), "--url", url, "--password", PASSWORD,
+             "--serve"], cwd=tempfile.gettempdir(), env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            text=True)
+        line = self.proc.stdout.readline().strip()
+        if line != "ready":
+            raise RuntimeError(f"stock FAB app did not start ({line!r})")
+
+    def get(self, path):
+        self.proc.stdin.write(path + "\n")
+        self.proc.stdin.flush()
+        answer = json.loads(self.proc.stdout.readline())
+        if answer["status"] != 200:
+            raise RuntimeError(f"stock FAB {path}: HTTP {answer['status']}")
+        return answer["ms"], answer["q"]
+
+    def fn(self, path):
+        return lambda: self.get(path)
+
+    def close(self):
+        try:
+            self.proc.stdin.write("\n")
+            self.proc.stdin.flush()
+        except OSError:
+            pass
+        self.proc.wait(30)
 
 
 def http(client, url, expect=200, method="get", **kw):
@@ -582,25 +624,6 @@ def make_plain_view():
         search_columns = ["name", "title", "phone", "email"]
 
     return PlainContactView, LeanContactView
-
-
-def stock_fab_times(url, urls, n, warmup, runs=2):
-    """The same pages from a stock FAB app (bench/stock_fab.py) in its own
-    process, ``runs`` times; per page the run with the lowest p50 is kept
-    (the baseline's best: the ratio errs against us)."""
-    best = {}
-    env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "bench"))
-    for _ in range(runs):
-        out = subprocess.run(
-            [sys.executable, os.path.join(ROOT, "bench", "stock_fab.py"), "--url", url, "--password", PASSWORD,
-             "--n", str(n), "--warmup", str(warmup), "--urls", json.dumps(urls)],
-            cwd=tempfile.gettempdir(), env=env, capture_output=True, text=True)
-        if out.returncode != 0:
-            raise RuntimeError(f"stock FAB run failed: {out.stderr[-2000:]}")
-        for key, value in json.loads(out.stdout.strip().splitlines()[-1]).items():
-            if key not in best or value["p50_ms"] < best[key]["p50_ms"]:
-                best[key] = value
-    return best
 
 
 def fab_contains_index():
@@ -863,10 +886,14 @@ def worker(args):
 
     labels = {"list": "1. list page", "sorted": "2. list sorted by name",
               "search": f"3. search ?q={SEARCH_TERM}", "show": "4. show page"}
+    stock_app = StockFab(url)   # issue 19's baseline, a stock FAB app in its own process
+    stocks = {}
     for key, (ours_url, plain_url) in pages.items():
-        # ours and lean FAB interleaved (their ratio is an issue-19 target)
-        ours, lean_ = run_pair(http(client, ours_url), http(client, lean(plain_url)), counter, N, W,
-                               2 * BUDGET)
+        # ours, lean FAB and the stock FAB app interleaved request by request (their ratios are
+        # issue-19 targets)
+        ours, lean_, stocks[key] = run_group(
+            [http(client, ours_url), http(client, lean(plain_url)), stock_app.fn(lean(plain_url))],
+            counter, N, W, 3 * BUDGET)
         if rows <= args.baseline_max_rows or key == "show":
             plain = run_budget(http(client, plain_url), counter, N, W)  # FAB defaults: 30 s budget
         else:
@@ -877,10 +904,9 @@ def worker(args):
         raw["statements"] = len(stmts)
         add(key, labels[key], ours, plain, raw, ours_url, plain_url, lean_=lean_)
 
-    # the stock FAB app (issue 19's baseline): same pages, same database, its own process
-    stock = stock_fab_times(url, {key: lean(plain_url) for key, (_o, plain_url) in pages.items()}, N, W)
+    stock_app.close()
     for line in lines:
-        s = stock.get(line["key"])
+        s = stocks.get(line["key"])
         if s is not None:
             line["stock_fab"] = s
             line["stock_ratio_p50"] = round(line["ours"]["p50_ms"] / s["p50_ms"], 3)

@@ -15,14 +15,15 @@ The view is named ``LeanContactView`` so that it answers to the permissions
 bench.py gives the Memur role for the in-app baseline of the same name, and
 the permission rows are the ones the real database holds.
 
-Run as a script (bench.py does, in its own process, after seeding):
+bench.py runs it in its own process after seeding with ``--serve``: one path
+per line on stdin, one JSON line back with the request's time and statement
+count (Flask test client, nothing listening on a port), so that its requests
+are interleaved with ours one by one. Standalone:
 
     python bench/stock_fab.py --url URL --username memur --password PW \
         --n 30 --warmup 3 --urls '{"list": "/leancontactview/list/", ...}'
 
-prints one JSON object: per key, the p50/p95 of the measured requests and the
-SQL statements per request (median and max), measured as bench.py measures
-ours (Flask test client, nothing listening on a port).
+prints per key the p50/p95 and the SQL statements per request.
 """
 from __future__ import annotations
 
@@ -128,15 +129,50 @@ def measure(url, username, password, urls, n, warmup):
     return out
 
 
+def serve(url, username, password):
+    """One request per line read from stdin (a path), answered on stdout with
+    its time and statement count: bench.py interleaves these requests with its
+    own, request by request, so both baselines see the same moments."""
+    from sqlalchemy import event
+
+    app, db = create_stock_app(url)
+    with app.app_context():
+        engine = db.engine
+    count = [0]
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _count(*_args):
+        count[0] += 1
+
+    client = app.test_client()
+    resp = client.post("/login/", data={"username": username, "password": password})
+    if resp.status_code != 302 or "/login" in resp.headers.get("Location", ""):
+        raise SystemExit(f"stock FAB login failed: {resp.status_code} {resp.headers.get('Location')}")
+    print("ready", flush=True)
+    for line in sys.stdin:
+        path = line.rstrip("\n")
+        if not path:
+            break
+        count[0] = 0
+        t = time.perf_counter()
+        resp = client.get(path)
+        ms = (time.perf_counter() - t) * 1000
+        print(json.dumps({"ms": ms, "q": count[0], "status": resp.status_code}), flush=True)
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument("--url", required=True)
     ap.add_argument("--username", default="memur")
     ap.add_argument("--password", required=True)
-    ap.add_argument("--urls", required=True, help="JSON object key → path")
+    ap.add_argument("--urls", help="JSON object key → path (measure mode)")
+    ap.add_argument("--serve", action="store_true", help="answer one path per stdin line (bench.py)")
     ap.add_argument("--n", type=int, default=30)
     ap.add_argument("--warmup", type=int, default=3)
     args = ap.parse_args(argv)
+    if args.serve:
+        serve(args.url, args.username, args.password)
+        return
     result = measure(args.url, args.username, args.password, json.loads(args.urls), args.n, args.warmup)
     json.dump(result, sys.stdout)
 
