@@ -93,7 +93,9 @@ def create_stock_app(url: str, secret: str = "bench-stock-fab"):
     return app, db
 
 
-def measure(url, username, password, urls, n, warmup):
+def logged_in(url, username, password):
+    """The stock app with ``username`` logged in: ``get(path)`` -> (ms, statements,
+    HTTP status) of one request through the test client."""
     from sqlalchemy import event
 
     app, db = create_stock_app(url)
@@ -109,19 +111,29 @@ def measure(url, username, password, urls, n, warmup):
     resp = client.post("/login/", data={"username": username, "password": password})
     if resp.status_code != 302 or "/login" in resp.headers.get("Location", ""):
         raise SystemExit(f"stock FAB login failed: {resp.status_code} {resp.headers.get('Location')}")
+
+    def get(path):
+        count[0] = 0
+        t = time.perf_counter()
+        status = client.get(path).status_code
+        return (time.perf_counter() - t) * 1000, count[0], status
+
+    return get
+
+
+def measure(url, username, password, urls, n, warmup):
+    get = logged_in(url, username, password)
     out = {}
     for key, path in urls.items():
         for _ in range(warmup):
-            client.get(path)
+            get(path)
         times, queries = [], []
         for _ in range(n):
-            count[0] = 0
-            t = time.perf_counter()
-            resp = client.get(path)
-            times.append((time.perf_counter() - t) * 1000)
-            queries.append(count[0])
-            if resp.status_code != 200:
-                raise SystemExit(f"stock FAB {path}: HTTP {resp.status_code}")
+            ms, q, status = get(path)
+            if status != 200:
+                raise SystemExit(f"stock FAB {path}: HTTP {status}")
+            times.append(ms)
+            queries.append(q)
         times.sort()
         out[key] = {"url": path, "n": n, "p50_ms": round(statistics.median(times), 2),
                     "p95_ms": round(times[min(len(times) - 1, int(round(0.95 * len(times) + 0.5)) - 1)], 2),
@@ -133,31 +145,14 @@ def serve(url, username, password):
     """One request per line read from stdin (a path), answered on stdout with
     its time and statement count: bench.py interleaves these requests with its
     own, request by request, so both baselines see the same moments."""
-    from sqlalchemy import event
-
-    app, db = create_stock_app(url)
-    with app.app_context():
-        engine = db.engine
-    count = [0]
-
-    @event.listens_for(engine, "before_cursor_execute")
-    def _count(*_args):
-        count[0] += 1
-
-    client = app.test_client()
-    resp = client.post("/login/", data={"username": username, "password": password})
-    if resp.status_code != 302 or "/login" in resp.headers.get("Location", ""):
-        raise SystemExit(f"stock FAB login failed: {resp.status_code} {resp.headers.get('Location')}")
+    get = logged_in(url, username, password)
     print("ready", flush=True)
     for line in sys.stdin:
         path = line.rstrip("\n")
         if not path:
             break
-        count[0] = 0
-        t = time.perf_counter()
-        resp = client.get(path)
-        ms = (time.perf_counter() - t) * 1000
-        print(json.dumps({"ms": ms, "q": count[0], "status": resp.status_code}), flush=True)
+        ms, q, status = get(path)
+        print(json.dumps({"ms": ms, "q": q, "status": status}), flush=True)
 
 
 def main(argv=None):
