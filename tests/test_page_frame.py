@@ -1,0 +1,144 @@
+"""Issue 19, item 3: the frame every page repeats (stylesheet and script tags,
+dialogs, navbar, footer) is rendered once per key and process
+(``ozk_fragment``, app/core/rendering.py). A kept fragment must never show one
+user's navbar, name, bell or CSRF token to another, nor an old state."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from app.core import rendering
+from app.extensions import db
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]*)"')
+
+
+def _navbar(html: bytes) -> str:
+    text = html.decode()
+    return text[text.index("<header"):text.index("</header>")]
+
+
+def _user_menu_name(html: bytes) -> str:
+    match = re.search(r'id="ozk-user-menu">\s*<span class="fa fa-user"></span>\s*([^<]+?)<b', html.decode())
+    assert match, "no user menu"
+    return match.group(1).strip()
+
+
+@pytest.fixture
+def fresh_fragments():
+    rendering.forget_fragments()
+    yield
+    rendering.forget_fragments()
+
+
+def test_each_user_gets_their_own_navbar_from_the_kept_frame(app, clients, fresh_fragments):
+    names = {}
+    with app.app_context():
+        from app.extensions import appbuilder
+
+        for username in ("memur", "mudur", "bilgiislem"):
+            names[username] = appbuilder.sm.find_user(username=username).get_full_name()
+        db.session.remove()
+    # twice round: the second round is served from the kept fragments
+    for _round in range(2):
+        for username in ("memur", "mudur", "bilgiislem"):
+            html = clients[username].get("/contactview/list/").data
+            assert _user_menu_name(html) == names[username]
+    assert rendering._FRAGMENTS, "the frame was not kept"
+    # the menus differ by role: Bilgi İşlem's holds the user screens, the clerk's does not
+    assert "/users/list/" in _navbar(clients["bilgiislem"].get("/contactview/list/").data)
+    assert "/users/list/" not in _navbar(clients["memur"].get("/contactview/list/").data)
+
+
+def test_two_clerks_with_the_same_role_each_see_their_own_name(app, login, fresh_fragments):
+    """Same roles, same (empty) bell: only the user part of the key tells them apart."""
+    from app.extensions import appbuilder
+
+    people = {"cerceve1": ("Çiğdem", "İnce"), "cerceve2": ("Işıl", "Öztürk")}
+    with app.app_context():
+        sm = appbuilder.sm
+        roles = list(sm.find_user(username="memur").roles)
+        for username, (first, last) in people.items():
+            if sm.find_user(username=username) is None:
+                sm.add_user(username, first, last, f"{username}@ornek.bel.tr", roles, "ozelkalem")
+        db.session.remove()
+    browsers = {username: login(username) for username in people}
+    for _round in range(2):
+        for username, (first, last) in people.items():
+            assert _user_menu_name(browsers[username].get("/contactview/list/").data) == f"{first} {last}"
+
+
+def test_kept_fragments_carry_the_requests_own_csrf_token(app, login, fresh_fragments):
+    first, second = login("memur"), login("memur")
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        tokens = {}
+        for name, client in (("first", first), ("second", second)):
+            for _ in range(2):   # the second page comes from the kept navbar
+                html = client.get("/contactview/list/").data.decode()
+                assert rendering.CSRF_MARK not in html
+                found = set(CSRF.findall(html))
+                assert len(found) == 1 and "" not in found
+            tokens[name] = found.pop()
+        # two sessions, two tokens: the kept navbar did not hand out the first one's
+        assert tokens["first"] != tokens["second"]
+        # the logout form in the kept navbar works (POST with that page's token)
+        resp = second.post("/logout/", data={"csrf_token": tokens["second"]})
+        assert resp.status_code == 302
+        assert second.get("/contactview/list/").status_code == 302   # logged out: to the login page
+        # and the other session's token is refused for this one
+        assert first.post("/logout/", data={"csrf_token": "x" + tokens["first"]}).status_code == 400
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+
+
+def test_the_bell_and_a_new_name_show_on_the_next_page(app, clients, fresh_fragments):
+    from app.extensions import appbuilder
+    from app.notify.models import Notification
+    from app.notify.views import forget_bell
+
+    client = clients["denetci"]
+    before = _navbar(client.get("/contactview/list/").data)
+    client.get("/contactview/list/")
+    with app.app_context():
+        user = appbuilder.sm.find_user(username="denetci")
+        uid, first_name = user.id, user.first_name
+        db.session.add(Notification(user_id=uid, kind="info", text="Çerçeve sınaması: yeni bildirim <b>kalın değil</b>"))
+        user.first_name = "Yeniadlı"
+        db.session.commit()
+        db.session.remove()
+    forget_bell([uid])
+    try:
+        after = _navbar(client.get("/contactview/list/").data)
+        assert after != before
+        assert "Çerçeve sınaması: yeni bildirim &lt;b&gt;kalın değil&lt;/b&gt;" in after
+        assert "Yeniadlı" in after
+    finally:
+        with app.app_context():
+            db.session.query(Notification).filter_by(user_id=uid).delete()
+            appbuilder.sm.find_user(username="denetci").first_name = first_name
+            db.session.commit()
+            db.session.remove()
+        forget_bell([uid])
+
+
+def test_the_frame_follows_the_language(app, login, fresh_fragments):
+    client = login("memur")
+    assert "Çıkış" in _navbar(client.get("/contactview/list/").data)
+    assert client.get("/lang/en").status_code == 302
+    english = client.get("/contactview/list/").data.decode()
+    assert "Logout" in _navbar(english.encode()) and "Çıkış" not in _navbar(english.encode())
+    assert '"months": ["January"' in english or '"months":["January"' in english
+    client.get("/lang/tr")
+    assert "Çıkış" in _navbar(client.get("/contactview/list/").data)
+
+
+def test_with_a_csp_nonce_nothing_is_kept(app, clients, fresh_fragments):
+    app.jinja_env.globals["csp_nonce"] = lambda: "nonce-sinama-123"
+    try:
+        html = clients["memur"].get("/contactview/list/").data.decode()
+        assert 'nonce="nonce-sinama-123"' in html
+        assert not rendering._FRAGMENTS
+    finally:
+        del app.jinja_env.globals["csp_nonce"]
