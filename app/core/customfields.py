@@ -138,6 +138,14 @@ class Definition:
 
 
 _LOCK = threading.Lock()
+def _watch():
+    from app.security.permcache import watch_config
+
+    watch_config(CustomField)
+
+
+_watch()
+
 _CACHE = {"stamp": None, "at": 0.0, "defs": {}, "hidden": {}}
 _STAMP = [0]
 
@@ -201,15 +209,24 @@ def _load(session=None):
 
 
 def _state(session=None):
+    from app.security.permcache import config_version
+
     now = time.monotonic()
-    ttl = _ttl()
+    version = config_version()
     with _LOCK:
-        fresh = _CACHE["stamp"] == _STAMP[0] and (ttl <= 0 or now - _CACHE["at"] < ttl)
-        if fresh:
-            return _CACHE
+        if _CACHE["stamp"] == _STAMP[0]:
+            if version is not None:
+                # a signed-in request: kept while the configuration version holds
+                # (every flush of a definition, in any worker, replaces it)
+                if _CACHE.get("version") == version:
+                    return _CACHE
+            else:
+                ttl = _ttl()
+                if ttl <= 0 or now - _CACHE["at"] < ttl:
+                    return _CACHE
     defs, hidden = _load(session)
     with _LOCK:
-        _CACHE.update(stamp=_STAMP[0], at=now, defs=defs, hidden=hidden)
+        _CACHE.update(stamp=_STAMP[0], at=now, defs=defs, hidden=hidden, version=version)
         return _CACHE
 
 

@@ -20,7 +20,9 @@ BELL_ROWS = 8
 
 
 BELL_SECONDS = 30
-_BELL: dict = {}            # user id -> (expires, count, rows): one process's memory
+#: load_user counts a user's unread notifications up to this many (the bell's state)
+BELL_STAMP_CAP = 1000
+_BELL: dict = {}            # user id -> (expires or ("stamp", state), count, rows): one process's memory
 _BELL_LOCK = threading.Lock()
 BellRow = namedtuple("BellRow", "id text")
 
@@ -33,30 +35,51 @@ def forget_bell(user_ids):
             _BELL.pop(user_id, None)
 
 
+def _bell_stamp(user):
+    """(unread count up to BELL_STAMP_CAP, newest unread id) as ``load_user``
+    read it in its one statement for this user, or None."""
+    from flask import has_request_context
+
+    stamp = g.get("_ozk_bell_stamp") if has_request_context() else None
+    if stamp is None or stamp[0] != user.id:
+        return None
+    return stamp[1:]
+
+
 def bell(user):
-    """(unread count, newest unread rows) for the navbar. Remembered per user
-    for BELL_SECONDS so that an ordinary page costs no query for it; this
-    process forgets it as soon as it writes or reads a notification of that
-    user, another worker shows it at most BELL_SECONDS late."""
+    """(unread count, newest unread rows) for the navbar.
+
+    A signed-in page knows the bell's state from ``load_user``'s statement
+    (how many unread, the newest one's id): nothing unread costs no query, and
+    the rows are read again only when that state changed, whichever worker
+    wrote or read the notification. Without that state (no ``load_user`` in
+    this request) the rows are remembered per user for BELL_SECONDS."""
     if user is None or not getattr(user, "is_authenticated", False):
-        return 0, []
+        return 0, ()
+    stamp = _bell_stamp(user)
+    if stamp is not None and not stamp[0]:
+        return 0, ()
     now = time.monotonic()
     with _BELL_LOCK:
         cached = _BELL.get(user.id)
-    if cached is not None and cached[0] > now:
+    if cached is not None and (cached[0] == ("stamp", stamp) if stamp is not None else
+                               not isinstance(cached[0], tuple) and cached[0] > now):
         return cached[1], cached[2]
     rows = (db.session.query(Notification.id, Notification.text)
             .filter(Notification.user_id == user.id, Notification.read_at.is_(None))
             .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(BELL_ROWS + 1).all())
     count = len(rows)
     if count > BELL_ROWS:
-        count = (db.session.query(Notification).filter(Notification.user_id == user.id,
-                                                       Notification.read_at.is_(None)).count())
-    result = (count, [BellRow(r.id, r.text) for r in rows[:BELL_ROWS]])
+        if stamp is not None and stamp[0] < BELL_STAMP_CAP:
+            count = stamp[0]
+        else:
+            count = (db.session.query(Notification).filter(Notification.user_id == user.id,
+                                                           Notification.read_at.is_(None)).count())
+    result = (count, tuple(BellRow(r.id, r.text) for r in rows[:BELL_ROWS]))
     with _BELL_LOCK:
         if len(_BELL) > 5000:
             _BELL.clear()
-        _BELL[user.id] = (now + BELL_SECONDS, *result)
+        _BELL[user.id] = (("stamp", stamp) if stamp is not None else now + BELL_SECONDS, *result)
     return result
 
 

@@ -125,10 +125,15 @@ class SecurityManager(FabSecurityManager):
         row = self.session.execute(_load_user_statement(), {"ozk_pk": pk, "ozk_sid": sid}).unique().one_or_none()
         if row is None:
             return None
-        user, found_sid, created_at, revoked_at, must_change, perm_version = row
+        user, found_sid, created_at, revoked_at, must_change, perm_version, config_version, \
+            bell_unread, bell_newest = row
         # the roles' permission version, read in this same statement: the
-        # permission sets are then taken from this process's cache (permcache.py)
+        # permission sets are then taken from this process's cache (permcache.py);
+        # so are the configuration version (settings, custom fields) and the
+        # state of the user's bell (app/notify/views.py, bell)
         g._ozk_perm_version = (perm_version,)
+        g._ozk_config_version = (config_version or "",)   # "": never changed yet
+        g._ozk_bell_stamp = (user.id, bell_unread or 0, bell_newest)
         if not user.is_active:
             return None
         if not sessions.session_valid(created_at, revoked_at, found_sid is not None):
@@ -262,12 +267,20 @@ def _load_user_statement():
     process with bound parameters ``ozk_pk`` and ``ozk_sid``: building it
     afresh was a third of ``load_user``'s time on every request. Prepared on
     PostgreSQL (planning its joins was most of its time there)."""
-    from sqlalchemy import bindparam
+    from sqlalchemy import bindparam, func, literal
 
     from app.core.db import PREPARED
+    from app.notify.models import Notification
+    from app.notify.views import BELL_STAMP_CAP
 
+    unread = (Notification.user_id == bindparam("ozk_pk"), Notification.read_at.is_(None))
+    # the bell's state: how many unread (counted up to a cap) and the newest
+    bell_unread = select(func.count()).select_from(
+        select(literal(1)).where(*unread).limit(BELL_STAMP_CAP).subquery()).scalar_subquery()
+    bell_newest = select(func.max(Notification.id)).where(*unread).scalar_subquery()
     return (select(User, UserSession.sid, UserSession.created_at, UserSession.revoked_at,
-                   UserAccount.must_change_password, permcache.version_subquery())
+                   UserAccount.must_change_password, permcache.version_subquery(),
+                   permcache.version_subquery(permcache.CONFIG_KEY), bell_unread, bell_newest)
             .outerjoin(UserSession, and_(UserSession.sid == bindparam("ozk_sid"), UserSession.user_id == User.id))
             .outerjoin(UserAccount, UserAccount.user_id == User.id)
             .options(joinedload(User.roles), joinedload(User.groups))

@@ -12,6 +12,13 @@ one query (a scalar subquery, no extra statement), so every worker sees a
 committed change on its next request, and a rolled-back change never bumps it.
 
 Anonymous requests (no ``load_user``) keep the per-request query.
+
+The same way, a **configuration version** (key ``_config_version``) is replaced
+by every flush that touches a model registered with :func:`watch_config` (the
+settings, the fields added from the screen): ``load_user`` reads it in the same
+statement, and the caches of those definitions are kept until it changes,
+instead of being re-read every few seconds in case another worker changed them
+(a timed re-read was an extra statement on whichever page met it).
 """
 from __future__ import annotations
 
@@ -25,7 +32,9 @@ from sqlalchemy import event, insert, select, update
 from sqlalchemy.orm import Session
 
 VERSION_KEY = "_perm_version"
+CONFIG_KEY = "_config_version"
 _WATCHED = (Role, Permission, PermissionView, ViewMenu)
+_CONFIG_WATCHED: list = []
 
 _lock = threading.Lock()
 # (engine url, version, role ids) -> frozenset of (permission, view) pairs
@@ -35,11 +44,25 @@ _MENUS: dict = {}
 _MAX = 2000
 
 
-def version_subquery():
+def version_subquery(key=VERSION_KEY):
     """The current token as a scalar subquery for ``load_user``'s statement."""
     from app.settings.models import Setting
 
-    return select(Setting.value).where(Setting.key == VERSION_KEY).scalar_subquery()
+    return select(Setting.value).where(Setting.key == key).scalar_subquery()
+
+
+def watch_config(*classes):
+    """A change of these models (any row) replaces the configuration version."""
+    _CONFIG_WATCHED.extend(c for c in classes if c not in _CONFIG_WATCHED)
+
+
+def config_version():
+    """The configuration version ``load_user`` read for this request, or None
+    (no signed-in user, outside a request, or changed in this request)."""
+    if not has_app_context():
+        return None
+    version = g.get("_ozk_config_version")
+    return None if version is None else version[0]
 
 
 def _store(cache, key, value):
@@ -73,23 +96,30 @@ def forget():
         _MENUS.clear()
 
 
-def bump(connection):
+def bump(connection, key=VERSION_KEY):
     """Replace the token (inside the caller's transaction)."""
     from app.settings.models import Setting
 
     table = Setting.__table__
     token = uuid.uuid4().hex
-    done = connection.execute(update(table).where(table.c.key == VERSION_KEY).values(value=token))
+    done = connection.execute(update(table).where(table.c.key == key).values(value=token))
     if not done.rowcount:
-        connection.execute(insert(table).values(key=VERSION_KEY, value=token))
+        connection.execute(insert(table).values(key=key, value=token))
     return token
 
 
-def _touches_roles(session) -> bool:
+def _touches(session, classes) -> bool:
+    if not classes:
+        return False
+    classes = tuple(classes)
     for obj in list(session.new) + list(session.dirty) + list(session.deleted):
-        if isinstance(obj, _WATCHED):
+        if isinstance(obj, classes):
             return True
     return False
+
+
+def _touches_roles(session) -> bool:
+    return _touches(session, _WATCHED)
 
 
 @event.listens_for(Session, "after_flush")
@@ -102,3 +132,7 @@ def _bump_on_role_change(session, flush_context):
             # process cache under the old token (it may still be rolled back)
             g.pop("_ozk_perm_version", None)
             g.pop("_ozk_perm_cache", None)
+    if _touches(session, _CONFIG_WATCHED):
+        bump(session.connection(), CONFIG_KEY)
+        if has_app_context():
+            g.pop("_ozk_config_version", None)   # the rest of this request: the timed path

@@ -29,9 +29,11 @@ class Setting(Model):
     value = Column(Text, nullable=False, default="")
 
 
-# Settings change rarely and are read on most pages: this process keeps them for
-# SETTINGS_SECONDS, forgets them at once when it writes a Setting row, and another
-# worker sees a change at most SETTINGS_SECONDS later.
+# Settings change rarely and are read on most pages: this process keeps them
+# while the configuration version ``load_user`` reads is unchanged (every
+# flush of a Setting replaces it: app/security/permcache.py, watch_config), and
+# forgets them at once when it writes a Setting row. Without a version (no
+# signed-in user) it keeps them for SETTINGS_SECONDS.
 SETTINGS_SECONDS = 10
 _PROCESS: dict = {}
 
@@ -49,17 +51,29 @@ def get_settings() -> dict:
     cached = getattr(g, "_ozk_settings", None) if has_app_context() else None
     if cached is not None:
         return cached
+    from app.security.permcache import config_version
+
+    version = config_version()
     hit = _PROCESS.get(db.engine.url) if has_app_context() else None
-    if hit is not None and hit[0] > time.monotonic():
+    if hit is not None and (hit[2] == version if version is not None else hit[0] > time.monotonic()):
         values = dict(hit[1])
     else:
         values = dict(DEFAULTS)
         values.update({row.key: row.value for row in db.session.query(Setting)})
         if has_app_context():
-            _PROCESS[db.engine.url] = (time.monotonic() + SETTINGS_SECONDS, dict(values))
+            _PROCESS[db.engine.url] = (time.monotonic() + SETTINGS_SECONDS, dict(values), version)
     if has_app_context():
         g._ozk_settings = values
     return values
+
+
+def _watch():
+    from app.security.permcache import watch_config
+
+    watch_config(Setting)
+
+
+_watch()
 
 
 @event.listens_for(Session, "after_flush")
