@@ -125,14 +125,19 @@ def _jsonable(value):
     return str(value)
 
 
-def new_entry(register, record_id, action, summary=None, changes=None):
+def entry_values(register, record_id, action, summary=None, changes=None) -> dict:
+    """An entry's column values (who, when, from where: this request's)."""
     user_id, username, ip = _who()
-    return AuditEntry(
-        at=dt.datetime.now(), user_id=user_id, username=username, ip=ip,
-        register=register, record_id=record_id, action=action,
-        summary=(summary or "")[:300] or None,
-        changes=json.dumps(changes, ensure_ascii=False, default=str) if changes else None,
-    )
+    return {
+        "at": dt.datetime.now(), "user_id": user_id, "username": username, "ip": ip,
+        "register": register, "record_id": record_id, "action": action,
+        "summary": (summary or "")[:300] or None,
+        "changes": json.dumps(changes, ensure_ascii=False, default=str) if changes else None,
+    }
+
+
+def new_entry(register, record_id, action, summary=None, changes=None):
+    return AuditEntry(**entry_values(register, record_id, action, summary, changes))
 
 
 def _row(entry):
@@ -150,17 +155,17 @@ def record(register, record_id, action, summary=None, changes=None, commit=True)
     of its own: it stays recorded whatever the request does next, and the
     caller's session is not committed (so nothing it loaded is reloaded).
     ``commit=False`` adds it to the caller's transaction instead."""
-    entry = new_entry(register, record_id, action, summary, changes)
     if not commit:
-        db.session.add(entry)
+        db.session.add(new_entry(register, record_id, action, summary, changes))
         return
+    values = entry_values(register, record_id, action, summary, changes)
     with db.engine.begin() as conn:
         if action in ASYNC_COMMIT_ACTIONS and conn.dialect.name == "postgresql":
             # a page view's KVKK read entry: PostgreSQL may confirm this commit before
             # its WAL reaches the disk (a crash can lose the last fraction of a second of
             # read entries, never corrupt anything); every change keeps a synchronous commit
             conn.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
-        conn.execute(AuditEntry.__table__.insert(), [_row(entry)])
+        conn.execute(AuditEntry.__table__.insert(), [values])
 
 
 def entries_of(register, record_id):

@@ -31,7 +31,7 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_appbuilder.urltools import get_order_args, get_page_args, get_page_size_args
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Integer, String, Text, Time, and_, event, or_
+from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Integer, String, Text, Time, and_, event, or_, select
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session, declared_attr, joinedload
 from wtforms import HiddenField
@@ -1271,11 +1271,14 @@ class RegisterView(ModelView):
         return entries[:self.SHOW_HISTORY_ENTRIES], len(entries) > self.SHOW_HISTORY_ENTRIES
 
     def _attachments(self, item):
+        """What the record page lists of its attachments (id, name, size, date):
+        plain rows, not Attachment objects (the page reads four columns)."""
         from app.core.attachments import Attachment
 
-        return (db.session.query(Attachment)
-                .filter_by(register=item.__tablename__, record_id=item.id)
-                .order_by(Attachment.id).all())
+        return db.session.execute(
+            select(Attachment.id, Attachment.filename, Attachment.size, Attachment.uploaded_at)
+            .where(Attachment.register == item.__tablename__, Attachment.record_id == item.id)
+            .order_by(Attachment.id)).all()
 
     # -- approval ----------------------------------------------------------
     def _transition(self, pk, fn, message, *args, **kwargs):
