@@ -138,3 +138,36 @@ def test_the_bell_follows_notifications_written_and_read_by_another_worker(app, 
             db.session.query(Notification).filter_by(user_id=uid).delete()
             db.session.commit()
             db.session.remove()
+
+
+def test_screen_registers_are_looked_at_when_the_version_changes_not_on_a_timer(app, clients, monkeypatch):
+    """The WSGI wrapper asks the database for the screen registers' state only
+    when a signed-in request of this process saw a new configuration version
+    (or, with no signed-in request for a minute, every TTL seconds)."""
+    import time
+
+    from app.core import screenregisters as sr
+
+    monkeypatch.setitem(app.config, "SCREEN_REGISTERS_TTL", 0.001)   # the timer would be due every request
+    calls = []
+    real = sr.Refresher.refresh
+    monkeypatch.setattr(sr.Refresher, "refresh", lambda self, version=None: (calls.append(version),
+                                                                             real(self, version))[1])
+    memur = clients["memur"]
+    memur.get("/contactview/list/")              # load_user saw the current version
+    memur.get("/contactview/list/")              # …the wrapper looked once for it
+    calls.clear()
+    for _ in range(3):
+        memur.get("/contactview/list/")
+    assert calls == [], "looked again although nothing changed"
+    with app.app_context():                      # another worker defined something: its flush bumped the version
+        with db.engine.begin() as conn:
+            new = permcache.bump(conn, permcache.CONFIG_KEY)
+    memur.get("/contactview/list/")              # this request's load_user sees the new version
+    memur.get("/contactview/list/")              # the next one is routed after looking
+    assert calls == [new]
+    monkeypatch.setattr(permcache, "_LATEST_CONFIG", [new, time.monotonic() - 120])
+    monkeypatch.setitem(sr._SEEN, "at", 0.0)
+    calls.clear()
+    app.test_client().get("/login/")             # nobody signed in for a minute: the timer again
+    assert calls == [None]

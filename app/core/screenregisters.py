@@ -122,6 +122,15 @@ class ScreenRegister(Model):
         return f"{self.prefix}-YYYY-NNNN" if self.prefix else "Yok"
 
 
+def _watch():
+    from app.security.permcache import watch_config
+
+    watch_config(ScreenRegister)   # a definition's change replaces the configuration version
+
+
+_watch()
+
+
 class ScreenRecord(Register, Approvable, Numbered, Model):
     """The records of every register defined on the screen (one table)."""
 
@@ -160,7 +169,7 @@ _LOCK = threading.RLock()
 MODELS: dict = {}     # key -> ScreenRecord subclass
 VIEWS: dict = {}      # key -> view class
 SPECS: dict = {}      # key -> {"label", "category", "icon", "rights", "active", "approval", "prefix"}
-_SEEN = {"stamp": None, "at": 0.0}
+_SEEN = {"stamp": None, "at": 0.0, "version": None}
 
 
 def view_name(key: str) -> str:
@@ -389,30 +398,51 @@ def _ttl(app):
 
 
 class Refresher:
-    """WSGI wrapper: before a request is routed, a process that has not
-    looked for ``SCREEN_REGISTERS_TTL`` seconds checks whether the
-    definitions changed (another worker defined a register) and adds them."""
+    """WSGI wrapper: before a request is routed, checks whether the
+    definitions changed in another process (a second gunicorn worker defined
+    a register) and adds them.
+
+    Every signed-in request reads the configuration version in
+    ``load_user``'s one statement (every flush of a ``ScreenRegister``
+    replaces it: app/security/permcache.py): while this process has seen one
+    in the last ``VERSION_FRESH_SECONDS``, the definitions are looked at only
+    when it changed (the request after the one that saw the change). Without
+    signed-in requests, every ``SCREEN_REGISTERS_TTL`` seconds."""
+
+    VERSION_FRESH_SECONDS = 60
 
     def __init__(self, app, wsgi_app):
         self.app, self.wsgi_app = app, wsgi_app
 
     def __call__(self, environ, start_response):
         ttl = _ttl(self.app)
-        if ttl > 0 and time.monotonic() - _SEEN["at"] >= ttl:
-            self.refresh()
+        if ttl > 0:
+            from app.security.permcache import latest_config
+
+            now, latest = time.monotonic(), latest_config()
+            if latest is not None and now - latest[1] < self.VERSION_FRESH_SECONDS:
+                if latest[0] != _SEEN.get("version"):
+                    self.refresh(version=latest[0])
+            elif now - _SEEN["at"] >= ttl:
+                self.refresh()
         return self.wsgi_app(environ, start_response)
 
-    def refresh(self):
+    def refresh(self, version=None):
         from app.extensions import appbuilder
 
         with _LOCK:
-            if time.monotonic() - _SEEN["at"] < _ttl(self.app) and _SEEN["stamp"] is not None:
+            if version is not None:
+                if _SEEN.get("version") == version:
+                    return
+            elif time.monotonic() - _SEEN["at"] < _ttl(self.app) and _SEEN["stamp"] is not None:
                 return
             with self.app.app_context():
                 stamp = _stamp()
                 if stamp != _SEEN["stamp"]:
                     load(appbuilder)
                 _SEEN.update(stamp=stamp, at=time.monotonic())
+                if version is not None:
+                    _SEEN["version"] = version
 
 
 def init_app(app, appbuilder):

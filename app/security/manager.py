@@ -133,6 +133,7 @@ class SecurityManager(FabSecurityManager):
         # state of the user's bell (app/notify/views.py, bell)
         g._ozk_perm_version = (perm_version,)
         g._ozk_config_version = (config_version or "",)   # "": never changed yet
+        permcache.saw_config(config_version or "")
         g._ozk_bell_stamp = (user.id, bell_unread or 0, bell_newest)
         if not user.is_active:
             return None

@@ -56,6 +56,22 @@ def watch_config(*classes):
     _CONFIG_WATCHED.extend(c for c in classes if c not in _CONFIG_WATCHED)
 
 
+#: the configuration version the latest signed-in request of this process read,
+#: and when (time.monotonic()): the screen registers' WSGI wrapper looks here
+_LATEST_CONFIG = [None, 0.0]
+
+
+def saw_config(version):
+    import time
+
+    _LATEST_CONFIG[0], _LATEST_CONFIG[1] = version, time.monotonic()
+
+
+def latest_config():
+    """(version, when) of the latest signed-in request, or None."""
+    return None if _LATEST_CONFIG[0] is None else (_LATEST_CONFIG[0], _LATEST_CONFIG[1])
+
+
 def config_version():
     """The configuration version ``load_user`` read for this request, or None
     (no signed-in user, outside a request, or changed in this request)."""
