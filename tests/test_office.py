@@ -441,6 +441,11 @@ def test_leave_register(app, clients):
     add(memur, "leaveview", {**form, "date_from": f"{FAR}-07-05", "date_to": f"{FAR}-07-06"})
 
 
+def _nav(resp):
+    html = resp.data.decode()
+    return html[html.index("<nav"):html.index("</nav>")]
+
+
 def test_director_proxy(app, clients):
     memur, mudur, admin = clients["memur"], clients["mudur"], clients["admin"]
     # a pending duty slip prepared by somebody else
@@ -475,6 +480,9 @@ def test_director_proxy(app, clients):
         assert "E-1234-903.02-77" in done.decision_note
 
         assert "GK-" in text(memur.get("/approvals/"))  # the proxy sees the inbox
+        # …and the menu offers it on the very next page (it is kept per configuration
+        # version, which the leave's approval replaced; not a minute behind)
+        assert "/approvals/" in _nav(memur.get("/contactview/list/"))
         show = text(memur.get(f"/dutyslipview/show/{slip.id}"))
         assert "Müdür V." in show
         assert memur.post(f"/dutyslipview/approve/{slip.id}",
@@ -486,6 +494,7 @@ def test_director_proxy(app, clients):
         # end the proxy so other tests see the clerk without it (an approved record:
         # only the Müdür archives it, with a reason)
         mudur.post(f"/leaveview/archive/{leave.id}", data={"reason": "Test sonu: vekâlet bitti"})
+    assert "/approvals/" not in _nav(memur.get("/contactview/list/"))   # the proxy ended: gone at once
     with app.app_context():
         from flask_appbuilder.security.sqla.models import User
 

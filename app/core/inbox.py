@@ -94,18 +94,22 @@ def approves_cached(user):
     import datetime as dt
     import time
 
+    from app.security.permcache import config_version
+
     if user is None or not getattr(user, "is_authenticated", False):
         return False
     if approval.is_director(user):
         return True
-    key, now = (user.id, dt.date.today(), "approves"), time.monotonic()
+    # kept while the configuration version holds (a leave's flush replaces it:
+    # a proxy comes from an approved leave), else a minute
+    key, now, version = (user.id, dt.date.today(), "approves"), time.monotonic(), config_version()
     hit = _MENU_CACHE.get(key)
-    if hit and now - hit[1] < MENU_CACHE_SECONDS:
+    if hit and (hit[2] == version if version is not None else now - hit[1] < MENU_CACHE_SECONDS):
         return hit[0]
     if len(_MENU_CACHE) > 1000:
         _MENU_CACHE.clear()
     value = approval.approver_title(user) is not None
-    _MENU_CACHE[key] = (value, now)
+    _MENU_CACHE[key] = (value, now, version)
     return value
 
 

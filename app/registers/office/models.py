@@ -795,3 +795,12 @@ approval.PROXY_PROVIDERS[:] = [
     if (getattr(p, "__module__", None), getattr(p, "__name__", None)) != (__name__, "director_proxy_active")
 ]
 approval.PROXY_PROVIDERS.append(director_proxy_active)
+
+
+def _watch():
+    from app.security.permcache import watch_config
+
+    watch_config(Leave)   # who holds the Müdür's proxy: what the menu remembers per version
+
+
+_watch()
