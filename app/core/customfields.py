@@ -23,8 +23,10 @@ screen (``app/core/customfieldviews.py``); nobody writes code or DDL.
   (``overlay``): a definition changed by IT shows at the next request.
 * Definitions are cached per process and reloaded when this process changed
   them (commit hook) or, for changes made by another process (a second
-  gunicorn worker), after ``CUSTOM_FIELDS_TTL`` seconds (default 5): no
-  extra query on a list or record page otherwise.
+  gunicorn worker), when the configuration version ``load_user`` reads has
+  changed (every flush of a definition replaces it: app/security/permcache.py);
+  without a signed-in user, after ``CUSTOM_FIELDS_TTL`` seconds (default 5).
+  No extra query on a list or record page otherwise.
 """
 from __future__ import annotations
 

@@ -105,7 +105,7 @@ def fragment(name, *parts, caller):
     language, ``parts``) and kept in this process; later pages send the kept
     HTML. For the frame every page repeats: the stylesheet and script tags,
     the dialogs, the navbar, the footer (each page rendered them afresh:
-    ~40 % of a record page's template time).
+    about half of a record page's template time).
 
     The block must depend on nothing but the key: ``parts`` names what else it
     reads (the menu key, the user, the bell). A part that is ``None`` means

@@ -26,9 +26,11 @@ DDL, no restart:
 * A register defined while the app runs is added to the running process at
   once (Flask refuses ``register_blueprint`` after the first request: the
   guard is lifted under a lock while the view is added); any other process
-  (a second gunicorn worker) adds it on its next request once
-  ``SCREEN_REGISTERS_TTL`` seconds (default 5) have passed since it last
-  looked: one cheap ``count/max`` query, by a WSGI wrapper, before routing.
+  (a second gunicorn worker) adds it once a signed-in request there has seen
+  the new configuration version (``load_user`` reads it; a definition's flush
+  replaces it), or, without signed-in requests, every
+  ``SCREEN_REGISTERS_TTL`` seconds (default 5): one cheap ``count/max``
+  query, by a WSGI wrapper, before routing.
 * Rights: chosen per role for read / add / edit / approve (``actions_for``);
   ``flask ozelkalem setup`` keeps them (``roles.register_actions`` asks the
   register). Least privilege as for coded registers: a register with a
