@@ -10,30 +10,14 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from sqlalchemy import event, insert, update
+from sqlalchemy import insert, update
 
 from app.core import customfields as cf
 from app.extensions import db
 from app.notify import views as notify_views
 from app.security import permcache
 from app.settings import models as settings_models
-
-
-def _statements(app, client, path):
-    with app.app_context():
-        engine = db.engine
-    seen = []
-
-    def count(conn, cursor, statement, *args):
-        seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        resp = client.get(path)
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    assert resp.status_code == 200, path
-    return seen
+from tests.test_protocol import list_statements
 
 
 @pytest.fixture
@@ -47,9 +31,8 @@ def timed_paths_always_due(app, monkeypatch):
 @pytest.mark.parametrize("path", ["/contactview/list/", "/wreathorderview/list/", "/settings/", "/"])
 def test_a_page_reads_no_definition_again_while_the_version_holds(app, clients, timed_paths_always_due, path):
     client = clients["bilgiislem" if path == "/settings/" else "mudur"]
-    client.get(path)
-    first = _statements(app, client, path)
-    again = _statements(app, client, path)
+    _, first = list_statements(app, client, path)   # each after a warm-up request
+    _, again = list_statements(app, client, path)
     assert len(again) == len(first), "\n".join(again)
     for text in again:
         lowered = text.lower()
