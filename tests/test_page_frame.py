@@ -142,3 +142,80 @@ def test_with_a_csp_nonce_nothing_is_kept(app, clients, fresh_fragments):
         assert not rendering._FRAGMENTS
     finally:
         del app.jinja_env.globals["csp_nonce"]
+
+
+def test_a_session_signs_its_csrf_token_once_and_forms_accept_it(app, login):
+    """The signed CSRF token is kept per session (rendering.csrf_token): the
+    same on the next page, another session's differs, and forms accept it."""
+    first, second = login("memur"), login("memur")
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        import time
+
+        pages = []
+        for path in ("/contactview/list/", "/contactview/list/", "/contactview/add", "/contactview/list/"):
+            pages.append(CSRF.findall(first.get(path).data.decode()))
+            time.sleep(1.1)   # itsdangerous signs with a timestamp in seconds: a new signing would differ
+        # the first page signs it (the login form made the session's token); then pages,
+        # and forms (the add page's FlaskForm), all carry that same signed token
+        assert all(p and set(p) == set(pages[0]) for p in pages), pages
+        other = set(CSRF.findall(second.get("/contactview/list/").data.decode()))
+        assert other and other != set(pages[0])
+        # the kept token is the one flask-wtf checks: a form posted with it goes through
+        token = pages[-1][0]
+        assert first.post("/logout/", data={"csrf_token": token}).status_code == 302
+        assert first.get("/contactview/list/").status_code == 302
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+
+
+def test_a_kept_csrf_token_is_signed_again_when_a_time_limit_would_run_short(app, login):
+    """With WTF_CSRF_TIME_LIMIT set, a token signed more than a tenth of the
+    limit ago is not handed out again: the page gets a freshly signed one."""
+    client = login("memur")
+    app.config.update(WTF_CSRF_ENABLED=True, WTF_CSRF_TIME_LIMIT=3600)
+    try:
+        token = CSRF.findall(client.get("/contactview/list/").data.decode())[0]
+        assert CSRF.findall(client.get("/contactview/list/").data.decode())[0] == token
+        for key, (kept, signed_at) in list(rendering._SIGNED_TOKENS.items()):
+            if kept == token:   # signed 400 s ago, as far as the cache knows
+                rendering._SIGNED_TOKENS[key] = (kept, signed_at - 400)
+        import time
+
+        time.sleep(1.1)   # itsdangerous signs with a timestamp in seconds
+        fresh = CSRF.findall(client.get("/contactview/list/").data.decode())[0]
+        assert fresh != token
+        assert client.post("/logout/", data={"csrf_token": fresh}).status_code == 302
+    finally:
+        app.config.update(WTF_CSRF_ENABLED=False, WTF_CSRF_TIME_LIMIT=None)
+
+
+def test_column_labels_follow_the_language_once_kept(app, login):
+    """Column labels are translated once per language and kept
+    (rendering.label_text): the kept Turkish label never shows on an English
+    page, nor the other way round; list headers and the record page alike."""
+    from app.extensions import appbuilder
+    from app.registers.reference.models import Contact
+
+    with app.app_context():
+        contact_id = db.session.query(Contact.id).filter(Contact.archived.is_(False)).order_by(Contact.id).first()[0]
+        view = next(v for v in appbuilder.baseviews if v.__class__.__name__ == "ContactView")
+        label = view.label_columns["name"]
+        db.session.remove()
+    client = login("memur")
+    with app.test_request_context():
+        from flask_babel import force_locale
+
+        with force_locale("tr"):
+            turkish = str(label)
+        with force_locale("en"):
+            english = str(label)
+    assert turkish != english
+    for _round in range(2):
+        for lang, want, not_want in (("tr", turkish, english), ("en", english, turkish)):
+            client.get(f"/lang/{lang}")
+            for path in ("/contactview/list/", f"/contactview/show/{contact_id}"):
+                html = client.get(path).data.decode()
+                assert f">{want}" in html, (lang, path)
+                assert f">{not_want}<" not in html and f">{not_want}\n" not in html, (lang, path)
+    client.get("/lang/tr")

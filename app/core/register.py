@@ -686,6 +686,26 @@ def _masking_formatter(kind, inner=None):
     return fmt
 
 
+_ATTACHMENTS_STATEMENT = []
+
+
+def _attachments_statement():
+    """The record page's attachment rows, built once per process: a Core
+    select with bound parameters (building it again on every record page
+    cost more than running it)."""
+    if not _ATTACHMENTS_STATEMENT:
+        from sqlalchemy import bindparam
+
+        from app.core.attachments import Attachment
+
+        t = Attachment.__table__
+        _ATTACHMENTS_STATEMENT.append(
+            select(t.c.id, t.c.filename, t.c.size, t.c.uploaded_at)
+            .where(t.c.register == bindparam("ozk_register"), t.c.record_id == bindparam("ozk_record"))
+            .order_by(t.c.id))
+    return _ATTACHMENTS_STATEMENT[0]
+
+
 def _locked_message(item):
     message = getattr(item, "locked_message", None)
     return message() if message else "Bu kayıt kilitli; değiştirilemez."
@@ -1097,6 +1117,8 @@ class RegisterView(ModelView):
 
     def render_template(self, template, **kwargs):
         kwargs.setdefault("view", self)
+        if "title" in kwargs:   # a lazy title, printed 2-3 times: translated once
+            kwargs["title"] = rendering.label_text(kwargs["title"])
         return super().render_template(template, **kwargs)
 
 
@@ -1273,12 +1295,8 @@ class RegisterView(ModelView):
     def _attachments(self, item):
         """What the record page lists of its attachments (id, name, size, date):
         plain rows, not Attachment objects (the page reads four columns)."""
-        from app.core.attachments import Attachment
-
-        return db.session.execute(
-            select(Attachment.id, Attachment.filename, Attachment.size, Attachment.uploaded_at)
-            .where(Attachment.register == item.__tablename__, Attachment.record_id == item.id)
-            .order_by(Attachment.id)).all()
+        return db.session.connection().execute(
+            _attachments_statement(), {"ozk_register": item.__tablename__, "ozk_record": item.id}).all()
 
     # -- approval ----------------------------------------------------------
     def _transition(self, pk, fn, message, *args, **kwargs):

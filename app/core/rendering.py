@@ -89,6 +89,112 @@ def init_menu(app):
     app.jinja_env.globals["ozk_i18n_json"] = i18n_json
     app.jinja_env.globals["ozk_fragment"] = fragment
     app.jinja_env.globals["ozk_menu_key"] = menu_key
+    app.jinja_env.globals["ozk_label"] = label_text
+    # the templates' csrf_token(): flask-wtf's, with the signed token kept per session
+    app.jinja_env.globals["csrf_token"] = csrf_token
+    app.before_request(offer_kept_csrf_token)
+
+
+# -- the CSRF token: signed once per session and process -----------------------
+_SIGNED_TOKENS: dict = {}
+_SIGNED_TOKENS_MAX = 20000
+
+
+def _token_key():
+    """(secret, the session's raw token), or None when there is none yet."""
+    from flask import current_app, session
+
+    if current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token") != "csrf_token":
+        return None
+    raw = session.get("csrf_token")
+    if not raw or not isinstance(raw, str):
+        return None
+    return (current_app.config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key, raw)
+
+
+def _kept_token(key):
+    from flask import current_app
+
+    hit = _SIGNED_TOKENS.get(key) if key is not None else None
+    if hit is not None and _token_fresh(hit[1], current_app.config.get("WTF_CSRF_TIME_LIMIT", 3600)):
+        return hit[0]
+    return None
+
+
+def _keep_token(key, token):
+    import time
+
+    if key is None or not token or _kept_token(key) is not None:
+        return
+    if len(_SIGNED_TOKENS) >= _SIGNED_TOKENS_MAX:
+        _SIGNED_TOKENS.clear()
+    _SIGNED_TOKENS[key] = (token, time.time())
+
+
+def offer_kept_csrf_token():
+    """Before each request: the session's kept signed token, if any, where
+    flask-wtf looks first (``g.csrf_token``), so that forms (FlaskForm's
+    hidden field) and templates alike use it instead of signing anew."""
+    if "csrf_token" not in g:
+        kept = _kept_token(_token_key())
+        if kept is not None:
+            g.csrf_token = kept
+
+
+def csrf_token():
+    """flask-wtf's ``generate_csrf()`` for the current session, without
+    signing the session's token again on every page (an HMAC, a JSON dump
+    and a base64 per request): the signed form is kept per (secret, session
+    token) in this process. It is the token flask-wtf would give (the
+    session's token, signed with the same key and salt, only at an earlier
+    time), so forms check it as before; see ``_token_fresh`` for the time
+    limit."""
+    from flask_wtf.csrf import generate_csrf
+
+    if "csrf_token" in g:
+        token = g.csrf_token
+    else:
+        token = _kept_token(_token_key())
+        if token is not None:
+            g.csrf_token = token
+            return token
+        token = generate_csrf()
+    if token != CSRF_MARK:
+        _keep_token(_token_key(), token)
+    return token
+
+
+def _token_fresh(signed_at, limit):
+    """A kept token is reused while it is under a tenth of the time limit
+    old (none: always), so a page's form stays valid at least 90 % as long
+    as with a token signed for it."""
+    if limit is None:
+        return True
+    import time
+
+    return time.time() - signed_at < limit / 10
+
+
+# -- labels: a lazy label translated once per language ----------------------------
+_LABELS: dict = {}
+_LABELS_MAX = 20000
+
+
+def label_text(label):
+    """A column label as text. Labels are lazy strings; escaping one
+    (``{{ label }}``, ``escape(label)``) translated it twice, each through
+    Flask-Babel's context lookups: ~40 times per record page. Kept per
+    (label, catalog) in this process; a plain string is itself."""
+    if label is None or type(label) is str:
+        return label
+    catalog = _translations()
+    key = (id(label), id(catalog))
+    hit = _LABELS.get(key)
+    if hit is None or hit[0] is not label:   # the label object is kept: its id is not reused
+        if len(_LABELS) >= _LABELS_MAX:
+            _LABELS.clear()
+        hit = _LABELS[key] = (label, str(label))
+    return hit[1]
 
 
 # -- the page's frame: rendered once per key -----------------------------------
@@ -135,9 +241,7 @@ def fragment(name, *parts, caller):
             _FRAGMENTS.clear()
         _FRAGMENTS[key] = html
     if CSRF_MARK in html:
-        from flask_wtf.csrf import generate_csrf
-
-        html = html.replace(CSRF_MARK, generate_csrf())
+        html = html.replace(CSRF_MARK, csrf_token())
     return Markup(html)
 
 
@@ -198,7 +302,7 @@ def show_rows(include_columns, value_columns, label_columns, formatters):
         formatter = formatters.get(name)
         shown = formatter(value) if formatter else value
         out.append('        <tr>\n            <th class="col-lg-2 col-md-2 col-sm-2">'
-                   + str(escape(label_columns.get(name)))
+                   + str(escape(label_text(label_columns.get(name))))
                    + '</th>\n            <td>\n                <span style="white-space: pre-line">'
                    + str(escape(shown)) + "</span>\n            </td>\n        </tr>")
     return Markup("\n".join(out))
