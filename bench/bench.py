@@ -454,6 +454,32 @@ def seed(db, rows, rnd):
 # ===========================================================================
 
 
+def machine_speed(repeat=5):
+    """Milliseconds a fixed pure-Python workload (dictionary and string
+    work, no I/O) takes on this machine, median of ``repeat``: printed with
+    every run, so that runs on machines of different speed (the same VM
+    type varies by 2x from session to session) are read side by side."""
+    def work():
+        d, total = {}, 0
+        for i in range(300_000):
+            key = "k%d" % (i & 1023)
+            d[key] = d.get(key, 0) + i
+            total += len(key)
+        return total
+
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        work()
+        times.append((time.perf_counter() - t) * 1000)
+    return round(statistics.median(times), 1)
+
+
+def speed_note(ms):
+    return (f"Machine speed: a fixed pure-Python workload took {ms} ms (bench.machine_speed; "
+            f"lower is faster) at the start of this run.") if ms else ""
+
+
 def pct(values, p):
     """Nearest-rank percentile."""
     s = sorted(values)
@@ -769,7 +795,7 @@ def worker(args):
     result = {"db": kind, "rows": rows, "url": re.sub(r"//[^@/]*@", "//***@", url),
               "started_at": dt.datetime.now().isoformat(timespec="seconds"),
               "python": platform.python_version(), "machine": f"{platform.machine()}, {os.cpu_count()} CPU",
-              "loadavg_start": [round(x, 2) for x in os.getloadavg()]}
+              "loadavg_start": [round(x, 2) for x in os.getloadavg()], "machine_speed_ms": machine_speed()}
     PlainContactView, LeanContactView = make_plain_view()
     with app.app_context():
         appbuilder.add_view_no_menu(PlainContactView)
@@ -1182,7 +1208,7 @@ def markdown(results, explain_plans=True):
                 f"{r.get('server', '')}; {d['contact_rows']:,} contacts, {d['duty_slip_rows']:,} duty slips; "
                 f"'{SEARCH_TERM}' matches {d.get(f'contacts_matching_{SEARCH_TERM}'):,} contacts, "
                 f"'{COMMON_TERM}' {d.get(f'contacts_matching_{COMMON_TERM}'):,}. Seeding: {r.get('seed_s')} s. "
-                f"Run {r['started_at']}.", "",
+                f"Run {r['started_at']}. " + speed_note(r.get("machine_speed_ms")), "",
                 "| line | n | p50 | p95 | q | plain FAB p50 | FAB p95 | FAB q | ×FAB | lean FAB p50 | ×lean "
                 "| stock FAB p50 | stock q | ×stock | raw SQL p50 | raw p95 |",
                 "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
