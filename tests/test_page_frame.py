@@ -219,3 +219,34 @@ def test_column_labels_follow_the_language_once_kept(app, login):
                 assert f">{want}" in html, (lang, path)
                 assert f">{not_want}<" not in html and f">{not_want}\n" not in html, (lang, path)
     client.get("/lang/tr")
+
+
+@pytest.mark.parametrize("url", [
+    "/contactview/list/",
+    "/contactview/list/?q=%C4%B1%C5%9F%C4%B1k&page_ContactView=3",
+    "/contactview/list/?_oc_ContactView=name&_od_ContactView=asc&psize_ContactView=50",
+    "/contactview/list/?_oc_ContactView=name&_od_ContactView=desc&_flt_0_kind=kisi&q=a+b%26c%3Cx%3E",
+    "/contactview/list/?q=__ozk_link_value__",
+    "/contactview/list/?page_ContactView=2&page_ContactView=5",
+])
+def test_list_links_are_fabs_links(app, url):
+    """The page, page-size and sort links come from one url_for per kind and
+    request (rendering.link_page & co.): each must equal FAB's own filter's
+    link for every value, whatever the request's query holds."""
+    from flask_appbuilder.filters import TemplateFilters
+
+    fab = TemplateFilters.__new__(TemplateFilters)
+    with app.test_request_context(url):
+        for value in (0, 1, 7, 25, 100, "name", "x y", "ı"):
+            assert rendering.link_page(value, "ContactView") == fab.link_page_filter(value, "ContactView")
+            assert rendering.link_page_size(value, "ContactView") == fab.link_page_size_filter(value, "ContactView")
+            assert rendering.link_order(value, "ContactView") == fab.link_order_filter(value, "ContactView")
+
+
+def test_the_list_page_links_carry_the_search(app, clients):
+    """On the page itself: the pager and the column headers keep the search."""
+    html = clients["memur"].get("/contactview/list/?q=a&psize_ContactView=5").data.decode()
+    links = re.findall(r'href="(/contactview/list/\?[^"]*)"', html)
+    pager = [h for h in links if "page_ContactView=" in h]
+    order = [h for h in links if "_oc_ContactView=" in h]
+    assert order and pager and all(h.startswith("/contactview/list/?q=a&amp;psize_ContactView=5&amp;") for h in order + pager)

@@ -93,6 +93,80 @@ def init_menu(app):
     # the templates' csrf_token(): flask-wtf's, with the signed token kept per session
     app.jinja_env.globals["csrf_token"] = csrf_token
     app.before_request(offer_kept_csrf_token)
+    # the list's page, page-size and sort links: one url_for per kind and page
+    for name, fn in (("link_page", link_page), ("link_page_size", link_page_size), ("link_order", link_order)):
+        app.jinja_env.filters[name] = fn
+
+
+# -- the list's links: one url_for per kind per request -----------------------
+#: stands for the value in a link built once per request (letters and underscores:
+#: url_for leaves it as it is)
+LINK_MARK = "__ozk_link_value__"
+_SIMPLE_VALUE = __import__("re").compile(r"^[A-Za-z0-9_]+$")
+
+
+def _link_template(kind, modelview_name):
+    """The link FAB's filter builds (the request's endpoint, path and query
+    arguments, with ``kind``'s argument set), with LINK_MARK for the value,
+    built once per request and kind."""
+    from flask import request, url_for
+
+    cache = g.setdefault("_ozk_link_templates", {})
+    key = (kind, modelview_name)
+    template = cache.get(key)
+    if template is None:
+        args = request.args.copy()
+        if kind == "page":
+            args["page_" + modelview_name] = LINK_MARK
+        elif kind == "psize":
+            args["psize_" + modelview_name] = LINK_MARK
+        else:   # order, as FAB's filter: the direction flips whatever the column
+            flip = ("_oc_" + modelview_name) in args
+            args["_oc_" + modelview_name] = LINK_MARK
+            args["_od_" + modelview_name] = "desc" if flip and args.get("_od_" + modelview_name) == "asc" \
+                else "asc"
+        template = cache[key] = url_for(
+            request.endpoint, **dict(list(request.view_args.items()) + list(args.to_dict().items())))
+    return template
+
+
+def _link(kind, value, modelview_name, fab_filter):
+    """FAB's link for ``value``, from the request's link template when the
+    value is a plain number or name (what the list passes) and the request
+    itself does not hold the mark; FAB's filter otherwise."""
+    from flask import request
+
+    text = str(value)
+    if not _SIMPLE_VALUE.match(text) or LINK_MARK.encode() in request.query_string \
+            or LINK_MARK in request.path:
+        return getattr(_FAB_FILTERS, fab_filter)(value, modelview_name)
+    template = _link_template(kind, modelview_name)
+    if template.count(LINK_MARK) != 1:
+        return getattr(_FAB_FILTERS, fab_filter)(value, modelview_name)
+    return template.replace(LINK_MARK, text)
+
+
+def _fab_template_filters():
+    """FAB's own link filters (they read only the request), for what the
+    template shortcut does not cover."""
+    from flask_appbuilder.filters import TemplateFilters
+
+    return TemplateFilters.__new__(TemplateFilters)
+
+
+_FAB_FILTERS = _fab_template_filters()
+
+
+def link_page(page, modelview_name):
+    return _link("page", page, modelview_name, "link_page_filter")
+
+
+def link_page_size(page_size, modelview_name):
+    return _link("psize", page_size, modelview_name, "link_page_size_filter")
+
+
+def link_order(column, modelview_name):
+    return _link("order", column, modelview_name, "link_order_filter")
 
 
 # -- the CSRF token: signed once per session and process -----------------------
