@@ -20,6 +20,20 @@ def _translations():
         return catalog
 
 
+def locale_name():
+    """This request's language as text (``str(get_locale())``), looked up
+    once per request: the frame's fragments, the menu key and the scripts'
+    words each asked Flask-Babel again (~10 times a page). Flask-Babel keeps
+    the locale per request too; this keeps its text."""
+    try:
+        return g._ozk_locale_name
+    except AttributeError:
+        from flask_babel import get_locale
+
+        name = g._ozk_locale_name = str(get_locale())
+        return name
+
+
 def init_app(app):
     """Install the per-request catalog for the templates' ``_``/``gettext``
     (after Flask-Babel, which installs its own)."""
@@ -36,7 +50,6 @@ def init_app(app):
 # -- the menu: rendered once per role set (see app/security/permcache.py) -----
 def _menu_key():
     from flask import current_app, request
-    from flask_babel import get_locale
 
     from app.core.inbox import may_decide_cached
     from app.extensions import db
@@ -47,7 +60,7 @@ def _menu_key():
         return None
     sm = current_app.appbuilder.sm
     role_ids = tuple(sorted(r.id for r in sm.get_user_roles(user) if r is not None))
-    return ("menu", id(current_app), str(db.engine.url), version[0], role_ids, str(get_locale()),
+    return ("menu", id(current_app), str(db.engine.url), version[0], role_ids, locale_name(),
             request.script_root, bool(may_decide_cached(user)))
 
 
@@ -293,12 +306,11 @@ def fragment(name, *parts, caller):
     nonce is configured (a nonce differs per page). ``csrf_token()`` inside
     the block renders a stand-in that each page replaces with its own token."""
     from flask import current_app, request, session
-    from flask_babel import get_locale
     from markupsafe import Markup
 
     if any(p is None for p in parts) or "csp_nonce" in current_app.jinja_env.globals:
         return caller()
-    key = (id(current_app), name, request.script_root, str(get_locale()), session.get("locale"), *parts)
+    key = (id(current_app), name, request.script_root, locale_name(), session.get("locale"), *parts)
     html = _FRAGMENTS.get(key)
     if html is None:
         missing = object()
@@ -410,10 +422,9 @@ def i18n_json():
     and a ``tojson`` on every page)."""
     from flask import current_app
     from flask.json import dumps
-    from flask_babel import get_locale
     from markupsafe import Markup
 
-    key = (id(current_app), str(get_locale()))
+    key = (id(current_app), locale_name())
     hit = _I18N.get(key)
     if hit is None:
         catalog = _translations()
