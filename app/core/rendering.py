@@ -7,6 +7,8 @@ fixed for that request: it is looked up once and kept in ``g``.
 """
 from __future__ import annotations
 
+import re
+
 from flask import g
 from flask_babel import get_translations
 from werkzeug.routing import Rule as _Rule
@@ -115,7 +117,7 @@ def init_menu(app):
 #: stands for the value in a link built once per request (letters and underscores:
 #: url_for leaves it as it is)
 LINK_MARK = "__ozk_link_value__"
-_SIMPLE_VALUE = __import__("re").compile(r"^[A-Za-z0-9_]+$")
+_SIMPLE_VALUE = re.compile(r"^[A-Za-z0-9_]+$")
 
 
 def _link_template(kind, modelview_name):
