@@ -5,6 +5,7 @@ from flask_appbuilder import IndexView, expose
 from flask_babel import gettext as _
 
 from app.core.register import CATEGORIES, REGISTRY
+from app.core.rendering import label_text
 
 # Sections a domain package adds to the home page (today's program, my call-backs,
 # my action items…): ``@home_section(order)`` on ``fn(user, sm) -> dict | None``;
@@ -41,10 +42,12 @@ def _groups(sm) -> list:
             actions = []
             if sm.has_access("can_add", entry.name):
                 actions.append((_("New record"), url_for(f"{entry.name}.add")))
-            items.append({"label": entry.label, "icon": entry.icon,
+            # text, not lazy strings: kept per language (the key), and a lazy
+            # label escaped in the template is translated anew on every page
+            items.append({"label": label_text(entry.label), "icon": entry.icon,
                           "url": url_for(f"{entry.name}.list"), "actions": actions})
         if items:
-            groups.append({"label": label, "icon": icon, "items": items})
+            groups.append({"label": label_text(label), "icon": icon, "items": items})
     return groups
 
 
@@ -166,7 +169,7 @@ def my_submissions(user, sm, limit=20):
         if row.state not in groups or len(groups[row.state]) >= limit:
             continue
         entry = entries[row.reg]
-        groups[row.state].append({"register": entry.label, "label": headline_label(entry.model, row),
+        groups[row.state].append({"register": label_text(entry.label), "label": headline_label(entry.model, row),
                                   "at": row.shown_at,
                                   "note": row.note if row.state == approval.REJECTED else None,
                                   "url": url_for(f"{entry.name}.show", pk=row.id)})

@@ -173,3 +173,25 @@ def turkish_day(value):
     from app.core import turkish
 
     return turkish.format_date(value)
+
+
+def test_home_names_follow_the_language(app, login):
+    """The home page's register names are kept as text per language (the
+    menu groups and "My submissions"): English after /lang/en, Turkish after
+    /lang/tr, twice round, never the other language's kept text."""
+    saved = _a_draft_of_the_clerk_in_every_register(app)
+    try:
+        client = login("memur")
+        for _round in range(2):
+            for lang, want, not_want in (("en", "Incoming and outgoing letters", "Gelen ve Giden Evrak"),
+                                         ("tr", "Gelen ve Giden Evrak", "Incoming and outgoing letters")):
+                client.get(f"/lang/{lang}")
+                page = text(client.get("/"))
+                rows = page.split('id="ozk-my-draft"')[1].split("</tbody>")[0]
+                assert f"<td>{want}</td>" in rows, lang
+                assert not_want not in page, lang
+                groups = page.split('class="row"')[-1]
+                assert want in groups, lang
+        client.get("/lang/tr")
+    finally:
+        _put_back(app, saved)

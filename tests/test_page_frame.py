@@ -221,6 +221,29 @@ def test_column_labels_follow_the_language_once_kept(app, login):
     client.get("/lang/tr")
 
 
+def test_kept_labels_are_keyed_by_what_they_say(app):
+    """A lazy title made anew per request is one kept entry, not one per
+    request; arguments count; Markup and plain strings pass through as
+    they are; a lazy string with an unhashable argument is still translated."""
+    from flask_babel import force_locale, lazy_gettext
+    from markupsafe import Markup
+
+    from app.core import rendering
+
+    with app.test_request_context():
+        with force_locale("en"):
+            rendering._LABELS.clear()
+            texts = {rendering.label_text(lazy_gettext("Settings")) for _ in range(50)}
+            assert len(rendering._LABELS) == 1 and len(texts) == 1
+            one = rendering.label_text(lazy_gettext("%(n)s records", n=1))
+            two = rendering.label_text(lazy_gettext("%(n)s records", n=2))
+            assert (one, two) == ("1 records", "2 records") and len(rendering._LABELS) == 3
+            assert rendering.label_text(lazy_gettext("%(n)s records", n=[3])) == "[3] records"
+            mark = Markup("<b>x</b>")
+            assert rendering.label_text(mark) is mark and rendering.label_text("düz") == "düz"
+            assert rendering.label_text(None) is None
+
+
 @pytest.mark.parametrize("url", [
     "/contactview/list/",
     "/contactview/list/?q=%C4%B1%C5%9F%C4%B1k&page_ContactView=3",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from flask import g
-from flask_babel import get_translations
+from flask_babel import LazyString, get_translations
 from werkzeug.routing import Rule as _Rule
 
 
@@ -227,7 +227,7 @@ def offer_kept_csrf_token():
     if "csrf_token" not in g:
         kept = _kept_token(_token_key())
         if kept is not None:
-            g.csrf_token = kept
+            g.csrf_token = g._ozk_csrf_kept = kept
 
 
 def csrf_token():
@@ -242,14 +242,17 @@ def csrf_token():
 
     if "csrf_token" in g:
         token = g.csrf_token
+        if g.get("_ozk_csrf_kept") == token:    # already kept (or offered from the kept ones)
+            return token
     else:
         token = _kept_token(_token_key())
         if token is not None:
-            g.csrf_token = token
+            g.csrf_token = g._ozk_csrf_kept = token
             return token
         token = generate_csrf()
     if token != CSRF_MARK:
         _keep_token(_token_key(), token)
+        g._ozk_csrf_kept = token
     return token
 
 
@@ -273,17 +276,21 @@ def label_text(label):
     """A column label as text. Labels are lazy strings; escaping one
     (``{{ label }}``, ``escape(label)``) translated it twice, each through
     Flask-Babel's context lookups: ~40 times per record page. Kept per
-    (label, catalog) in this process; a plain string is itself."""
-    if label is None or type(label) is str:
+    (what the lazy string says, catalog) in this process, so a title made
+    anew per request (``_l("Settings")``) is one entry, and no label object
+    is kept alive. Anything else (a plain string, ``Markup``) is itself."""
+    if not isinstance(label, LazyString):
         return label
-    catalog = _translations()
-    key = (id(label), id(catalog))
-    hit = _LABELS.get(key)
-    if hit is None or hit[0] is not label:   # the label object is kept: its id is not reused
+    try:
+        key = (label._func, label._args, tuple(sorted(label._kwargs.items())), id(_translations()))
+        hit = _LABELS.get(key)
+    except TypeError:          # an unhashable argument: translate it as it is
+        return str(label)
+    if hit is None:
         if len(_LABELS) >= _LABELS_MAX:
             _LABELS.clear()
-        hit = _LABELS[key] = (label, str(label))
-    return hit[1]
+        hit = _LABELS[key] = str(label)
+    return hit
 
 
 # -- the page's frame: rendered once per key -----------------------------------
