@@ -580,14 +580,16 @@ def awaiting(user, day=None, chained_only=False, with_steps=False):
                 rows.append((entry, item, None))
     chained = {e.model.__tablename__: e for e in entries if declares_chain(e.model)}
     if chained:
-        grants = active_delegations(user, day)
         # only the steps this person could take (``capacity`` decides per
         # record below): their paraf as preparer, their own name or roles, the
         # Müdür's (his proxy: asked per record, as before), the roles delegated
-        roles = ({PREPARER, PERSON_MARK + (user.username or ""), approval.DIRECTOR_ROLE}
-                 | _roles(user) | {grant.for_role for grant in grants})
+        # to them today (a subquery of the same statement: the delegations
+        # themselves are read only when some step waits)
+        roles = {PREPARER, PERSON_MARK + (user.username or ""), approval.DIRECTOR_ROLE} | _roles(user)
         current_rows = db.session.execute(_current_steps_statement(tuple(sorted(chained))),
-                                          {"roles": sorted(roles)}).scalars().all()
+                                          {"roles": sorted(roles), "user_id": user.id,
+                                           "day": day or dt.date.today()}).scalars().all()
+        grants = active_delegations(user, day) if current_rows else []
         wanted = {}
         for row in current_rows:
             wanted.setdefault(row.register, {})[row.record_id] = row
@@ -613,11 +615,16 @@ def _current_steps_statement(registers: tuple):
     first = (select(SignatureStep.register, SignatureStep.record_id, func.min(SignatureStep.position).label("pos"))
              .where(SignatureStep.state == WAITING, SignatureStep.register.in_(registers))
              .group_by(SignatureStep.register, SignatureStep.record_id).subquery())
+    day = bindparam("day", type_=SignatureDelegation.date_from.type)
+    delegated = select(SignatureDelegation.for_role).where(
+        SignatureDelegation.user_id == bindparam("user_id"), SignatureDelegation.active.is_(True),
+        SignatureDelegation.date_from <= day, SignatureDelegation.date_to >= day)
     return (select(SignatureStep)
             .join(first, (first.c.register == SignatureStep.register)
                   & (first.c.record_id == SignatureStep.record_id)
                   & (first.c.pos == SignatureStep.position))
-            .where(SignatureStep.role.in_(bindparam("roles", expanding=True))))
+            .where(SignatureStep.role.in_(bindparam("roles", expanding=True))
+                   | SignatureStep.role.in_(delegated)))
 
 
 def is_signer(user) -> bool:
