@@ -183,10 +183,12 @@ def test_home_names_follow_the_language(app, login):
     try:
         client = login("memur")
         for _round in range(2):
-            for lang, want, not_want in (("en", "Incoming and outgoing letters", "Gelen ve Giden Evrak"),
-                                         ("tr", "Gelen ve Giden Evrak", "Incoming and outgoing letters")):
+            for lang, want, not_want, heads in (
+                    ("en", "Incoming and outgoing letters", "Gelen ve Giden Evrak", "<th>Number</th><th>Subject</th>"),
+                    ("tr", "Gelen ve Giden Evrak", "Incoming and outgoing letters", "<th>Sayı</th><th>Konu</th>")):
                 client.get(f"/lang/{lang}")
                 page = text(client.get("/"))
+                assert heads in page.split('id="ozk-home-letters"')[1].split("</thead>")[0], lang
                 rows = page.split('id="ozk-my-draft"')[1].split("</tbody>")[0]
                 assert f"<td>{want}</td>" in rows, lang
                 assert not_want not in page, lang
