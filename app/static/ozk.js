@@ -54,11 +54,15 @@
   }
 
   // opening any select2 puts the cursor in its search box at once
+  // (at once: keys typed right after the click must not go to the page; and
+  // again after select2's own handlers, which may move the focus)
+  function focusSearch() {
+    var field = document.querySelector(".select2-container--open .select2-search__field");
+    if (field && document.activeElement !== field) { field.focus(); }
+  }
   $(document).on("select2:open", function () {
-    window.setTimeout(function () {
-      var field = document.querySelector(".select2-container--open .select2-search__field");
-      if (field) { field.focus(); }
-    }, 0);
+    focusSearch();
+    window.setTimeout(focusSearch, 0);
   });
 
   // -- "not in the directory? add it" ----------------------------------------
