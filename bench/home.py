@@ -113,8 +113,9 @@ def worker(kind, n, warmup):
         clerk = db.session.execute(select(User.id).where(User.username == "memur")).scalar_one()
         spanned = 0
         for entry in approvable_entries():
-            table = entry.model.__table__
-            row = db.session.execute(select(table.c.id).where(table.c.archived.is_(False)).limit(1)).scalar()
+            model, table = entry.model, entry.model.__table__
+            # the model's columns: a register defined on the screen reads only its own rows
+            row = db.session.execute(select(model.id).where(model.archived.is_(False)).limit(1)).scalar()
             if row is not None:
                 db.session.execute(update(table).where(table.c.id == row).values(state="draft", created_by_id=clerk))
                 spanned += 1

@@ -67,16 +67,13 @@ def _a_draft_of_the_clerk_in_every_register(app):
     with app.app_context():
         clerk = db.session.execute(select(User.id).where(User.username == "memur")).scalar_one()
         for entry in approvable_entries():
-            table = entry.model.__table__
-            query = (select(table.c.id, table.c.state, table.c.created_by_id,
-                            table.c.submitted_by_id, table.c.submitted_at, table.c.updated_at)
-                     .where(table.c.archived.is_(False)).order_by(table.c.id).limit(2))
-            mapper = entry.model.__mapper__
-            if mapper.polymorphic_on is not None:
-                # registers defined on the screen share one table: only this register's rows
-                # (another's row would be taken twice and "put back" as the draft made here)
-                query = query.where(mapper.polymorphic_on == mapper.polymorphic_identity)
-            rows = db.session.execute(query).all()
+            model, table = entry.model, entry.model.__table__
+            # through the model's columns: registers defined on the screen share one
+            # table, and the mapping adds each one's own filter (another's row would be
+            # taken twice and "put back" as the draft made here)
+            rows = db.session.execute(select(model.id, model.state, model.created_by_id,
+                                             model.submitted_by_id, model.submitted_at, model.updated_at)
+                                      .where(model.archived.is_(False)).order_by(model.id).limit(2)).all()
             if not rows:
                 continue
             saved.append((table, rows[0], entry))

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from flask_appbuilder import Model
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (Boolean, Column, Date, DateTime, ForeignKey, Integer, String, Text,
-                        UniqueConstraint, func)
+                        UniqueConstraint, and_, func)
 from sqlalchemy.orm import relationship
 
 from app.core import approval, audit
@@ -334,16 +334,28 @@ def active_delegations(user, day=None):
     return db.session.execute(_delegations_statement(), {"user_id": user_id, "day": day}).scalars().all()
 
 
+def _delegation_in_force(day):
+    """The condition of a delegation in force on ``day`` (a date or a bound
+    parameter)."""
+    return and_(SignatureDelegation.active.is_(True),
+                SignatureDelegation.date_from <= day, SignatureDelegation.date_to >= day)
+
+
+def _delegated_to_bound_user():
+    """Delegations in force for the person and day bound as ``user_id`` and ``day``."""
+    from sqlalchemy import bindparam
+
+    return and_(SignatureDelegation.user_id == bindparam("user_id"),
+                _delegation_in_force(bindparam("day", type_=SignatureDelegation.date_from.type)))
+
+
 @functools.lru_cache(maxsize=None)
 def _delegations_statement():
     """A person's delegations active on a day (built once per process: every
     home page and show page of a chained record asks)."""
-    from sqlalchemy import bindparam, select
+    from sqlalchemy import select
 
-    day = bindparam("day", type_=SignatureDelegation.date_from.type)
-    return select(SignatureDelegation).where(
-        SignatureDelegation.user_id == bindparam("user_id"), SignatureDelegation.active.is_(True),
-        SignatureDelegation.date_from <= day, SignatureDelegation.date_to >= day)
+    return select(SignatureDelegation).where(_delegated_to_bound_user())
 
 
 def capacity(record, row, user, day=None, grants=None):
@@ -520,8 +532,7 @@ def _notify_next(record, actor):
         ids = {u.id for u in db.session.query(User).filter(User.active.is_(True)).filter(holders)}
         today = dt.date.today()
         ids |= {g.user_id for g in db.session.query(SignatureDelegation)
-                .filter(SignatureDelegation.for_role == row.role, SignatureDelegation.active.is_(True),
-                        SignatureDelegation.date_from <= today, SignatureDelegation.date_to >= today)
+                .filter(SignatureDelegation.for_role == row.role, _delegation_in_force(today))
                 if g.covers(record)}
         if row.role == approval.DIRECTOR_ROLE and approval.PROXY_PROVIDERS:
             ids |= {u.id for u in db.session.query(User).filter(User.active.is_(True))
@@ -615,10 +626,7 @@ def _current_steps_statement(registers: tuple):
     first = (select(SignatureStep.register, SignatureStep.record_id, func.min(SignatureStep.position).label("pos"))
              .where(SignatureStep.state == WAITING, SignatureStep.register.in_(registers))
              .group_by(SignatureStep.register, SignatureStep.record_id).subquery())
-    day = bindparam("day", type_=SignatureDelegation.date_from.type)
-    delegated = select(SignatureDelegation.for_role).where(
-        SignatureDelegation.user_id == bindparam("user_id"), SignatureDelegation.active.is_(True),
-        SignatureDelegation.date_from <= day, SignatureDelegation.date_to >= day)
+    delegated = select(SignatureDelegation.for_role).where(_delegated_to_bound_user())
     return (select(SignatureStep)
             .join(first, (first.c.register == SignatureStep.register)
                   & (first.c.record_id == SignatureStep.record_id)
