@@ -6,7 +6,7 @@ PORT   ?= 8080
 export FLASK_APP := app:create_app
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: run test serve install migrate setup demo translations bench bench-load bench-home screenshots clean test-sqlite test-postgresql
+.PHONY: run test serve install migrate setup demo translations bench bench-all bench-load bench-home screenshots clean test-sqlite test-postgresql
 
 $(VENV)/.installed: requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -58,6 +58,10 @@ bench: install
 ## make bench-home: every role's home page against the list page (queries, p50, ratio)
 bench-home: install
 	$(PY) bench/home.py $(HOME_ARGS)
+
+## make bench-all: every benchmark one after the other (~40 min), then issue 19's targets in one table (bench/results/targets.md)
+bench-all: install
+	$(PY) bench/targets.py --run
 
 ## make bench-load: gunicorn on PostgreSQL under 50/100/200 simulated clerks (LOAD_ARGS="--quick": 20 s runs)
 bench-load: install

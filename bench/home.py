@@ -66,6 +66,13 @@ def measure(client, url, engine, n, warmup):
             "queries": max(queries)}
 
 
+def _machine_speed():
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import bench as B
+
+    return B.machine_speed()
+
+
 def worker(kind, n, warmup):
     os.makedirs(WORK, exist_ok=True)
     if kind == "postgresql":
@@ -124,7 +131,7 @@ def worker(kind, n, warmup):
 
     result = {"db": kind, "started_at": dt.datetime.now().isoformat(timespec="seconds"),
               "python": platform.python_version(), "machine": f"{platform.machine()}, {os.cpu_count()} CPU",
-              "clerk_registers_spanned": spanned, "roles": {}}
+              "clerk_registers_spanned": spanned, "roles": {}, "machine_speed_ms": _machine_speed()}
     clients = {}
     for who in ROLES:
         client = app.test_client()
@@ -157,6 +164,16 @@ def markdown(runs):
     return "\n".join(lines)
 
 
+def _refresh_targets():
+    """Put the current results into issue 19's one table (bench/targets.py)."""
+    try:
+        import targets
+
+        targets.write()
+    except Exception as exc:   # a benchmark's own results stay written whatever happens here
+        print(f"(bench/targets.py: {exc!r})", file=sys.stderr)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="both")
@@ -182,6 +199,7 @@ def main(argv=None):
     report = markdown(runs)
     with open(os.path.join(RESULTS, "home.md"), "w", encoding="utf-8") as fh:
         fh.write(report + "\n")
+    _refresh_targets()
     print(report)
     return 0
 

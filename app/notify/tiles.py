@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Integer, func, select
 
 from app.core import approval
+from app.core.rendering import label_text
 from app.extensions import db
 from app.home import home_section
 
@@ -120,7 +121,7 @@ def overdue_by_unit(sm):
         args = {"overdue": 1} | ({"unit": unit_id} if unit_id is not None else {})
         # one row per unit name: the office's own work joins the office's unit row
         units.setdefault(name or "—", []).append(
-            {"register": entry.label, "count": n, "url": url_for(f"{entry.name}.list", **args)})
+            {"register": label_text(entry.label), "count": n, "url": url_for(f"{entry.name}.list", **args)})
     return [{"unit": name, "rows": sorted(found, key=lambda r: str(r["register"]))}
             for name, found in sorted(units.items(), key=lambda kv: turkish.sort_key(kv[0]))]
 
@@ -157,7 +158,7 @@ def director_tiles(user, sm):
         return None
     count, rows = waiting_for_decision()
     tiles = {"template": "notify/home_director.html", "waiting": count,
-             "waiting_rows": [{"register": e.label, "at": at, "ref": label,
+             "waiting_rows": [{"register": label_text(e.label), "at": at, "ref": label,
                                "url": url_for(f"{e.name}.show", pk=pk)} for e, pk, at, label in rows]}
     if sm.has_access("can_list", "SubscriptionView"):
         tiles["ending"] = subscriptions_ending()
