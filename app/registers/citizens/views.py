@@ -192,23 +192,28 @@ class CitizenRequestView(RegisterView):
 
 
 @functools.lru_cache(maxsize=None)
-def _reminder_statements():
-    """(both counts, the oldest confirmations asked): built once per process,
-    ``since`` and ``today`` bound at each run (the clerk's home page runs them
-    on every visit)."""
-    from sqlalchemy import and_, bindparam, case, func, select
+def _reminder_statement():
+    """Both counts and the oldest confirmations asked, in one statement (the
+    counts' one row, outer-joined to up to ten waiting requests): built once
+    per process, ``since`` and ``today`` bound at each run (the clerk's home
+    page runs it on every visit)."""
+    from sqlalchemy import and_, bindparam, case, func, select, true
 
     since = bindparam("since", type_=CitizenRequest.stage_at.type)
     today = bindparam("today", type_=CitizenRequest.due_date.type)
     is_asked = and_(CitizenRequest.stage == TEYIT, CitizenRequest.stage_at <= since)
     is_overdue = and_(CitizenRequest.due_date < today, CitizenRequest.stage.notin_(DUE_DONE))
-    counts = (select(func.count(case((is_asked, 1))), func.count(case((is_overdue, 1))))
-              .where(CitizenRequest.archived.is_(False)))
+    counts = (select(func.count(case((is_asked, 1))).label("asked"),
+                     func.count(case((is_overdue, 1))).label("overdue"))
+              .where(CitizenRequest.archived.is_(False))).subquery()
     # what the section shows of each (a whole request is ~40 columns and its joins)
     waiting = (select(CitizenRequest.id, CitizenRequest.number, CitizenRequest.subject, CitizenRequest.stage_at)
                .where(CitizenRequest.archived.is_(False), is_asked)
-               .order_by(CitizenRequest.stage_at).limit(10))
-    return counts, waiting
+               .order_by(CitizenRequest.stage_at).limit(10)).subquery()
+    return (select(counts.c.asked, counts.c.overdue, waiting.c.id, waiting.c.number, waiting.c.subject,
+                   waiting.c.stage_at)
+            .select_from(counts.outerjoin(waiting, true()))
+            .order_by(waiting.c.stage_at, waiting.c.id))
 
 
 @home_section(40)
@@ -219,11 +224,11 @@ def citizen_reminders(user, sm):
         return None
     days = int(workflow.settings().get("citizens_reminder_days") or 3)
     params = {"since": dt.datetime.now() - dt.timedelta(days=days), "today": dt.date.today()}
-    counts, waiting_statement = _reminder_statements()
-    asked_count, overdue = db.session.execute(counts, params).one()   # both counts, one query
+    rows = db.session.execute(_reminder_statement(), params).all()   # counts and rows, one query
+    asked_count, overdue = rows[0].asked, rows[0].overdue
     if not asked_count and not overdue:
         return None
-    waiting = db.session.execute(waiting_statement, params).all() if asked_count else []
+    waiting = [row for row in rows if row.id is not None]
     return {"template": "citizens/home_section.html", "citizen_waiting": waiting,
             "citizen_overdue": overdue, "citizen_days": days,
             "citizen_waiting_count": asked_count if waiting else 0}
