@@ -5,7 +5,7 @@ from flask_appbuilder import IndexView, expose
 from flask_babel import gettext as _
 
 from app.core.register import CATEGORIES, REGISTRY
-from app.core.rendering import label_text
+from app.core.rendering import label_text, record_url
 
 # Sections a domain package adds to the home page (today's program, my call-backs,
 # my action items…): ``@home_section(order)`` on ``fn(user, sm) -> dict | None``;
@@ -180,7 +180,7 @@ def my_submissions(user, sm, limit=20):
         groups[row.state].append({"register": label_text(entry.label), "label": headline_label(entry.model, row),
                                   "at": row.shown_at,
                                   "note": row.note if row.state == approval.REJECTED else None,
-                                  "url": url_for(f"{entry.name}.show", pk=row.id)})
+                                  "url": record_url(f"{entry.name}.show", row.id)})
     return groups
 
 

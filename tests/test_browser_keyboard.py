@@ -269,14 +269,16 @@ def test_filtre_ekle_date_time_column_in_dd_mm_yyyy(page, dated):
     page.goto(page.base + f"/eventview/list/?q={dated}")
     box = _add_filter(page, "starts_at", "05.03.2031")
     shot(page, "filter-date")
-    page.click("#filter_form button[type=submit]")
+    with page.expect_navigation():     # the new page, not the old one still idle
+        page.click("#filter_form button[type=submit]")
     page.wait_for_load_state("networkidle")
     assert _rows(page, dated, "Takvim") == ["aksam", "sabah"]       # the whole day
     page.click("#accordion1 a.accordion-toggle")
     box = page.locator("#filter_form input[name$='_starts_at']")
     assert box.input_value() == "05.03.2031"                         # shown as typed
     box.fill("05.03.2031 17:00")
-    page.click("#filter_form button[type=submit]")
+    with page.expect_navigation():     # the new page, not the old one still idle
+        page.click("#filter_form button[type=submit]")
     page.wait_for_load_state("networkidle")
     assert _rows(page, dated, "Takvim") == ["aksam"]                 # one minute
 
@@ -288,7 +290,8 @@ def test_filtre_ekle_date_column_from_the_picker(page, dated):
     assert "Mart 2031" in page.inner_text(".datepicker-dropdown .datepicker-switch")
     page.locator(".datepicker-dropdown td.day:not(.old):not(.new)", has_text="6").first.click()
     assert box.input_value() == "06.03.2031"
-    page.click("#filter_form button[type=submit]")
+    with page.expect_navigation():     # the new page, not the old one still idle
+        page.click("#filter_form button[type=submit]")
     page.wait_for_load_state("networkidle")
     assert _rows(page, dated, "Yol") == ["6"]
 

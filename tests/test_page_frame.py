@@ -273,3 +273,24 @@ def test_the_list_page_links_carry_the_search(app, clients):
     pager = [h for h in links if "page_ContactView=" in h]
     order = [h for h in links if "_oc_ContactView=" in h]
     assert order and pager and all(h.startswith("/contactview/list/?q=a&amp;psize_ContactView=5&amp;") for h in order + pager)
+
+
+@pytest.mark.parametrize("script_root", ["", "/ozelkalem"])
+def test_record_links_are_url_fors_links(app, script_root):
+    """``record_url`` (the home page's record links, built once per request
+    and endpoint) gives exactly url_for's URL: every id, under a script
+    root, for an action other than show; a non-integer pk and an unknown
+    endpoint behave as url_for does."""
+    from flask import url_for
+    from werkzeug.routing import BuildError
+
+    with app.test_request_context("/", environ_overrides={"SCRIPT_NAME": script_root}):
+        for pk in (1, 7, 10, 123456789, 0):
+            assert rendering.record_url("ContactView.show", pk) == url_for("ContactView.show", pk=pk)
+            assert rendering.record_url("PhoneCallView.callback_done", pk) == \
+                url_for("PhoneCallView.callback_done", pk=pk)
+        assert rendering.record_url("ContactView.show", 5).startswith(script_root + "/contactview/show/")
+        assert rendering.record_url("ContactView.show", "a b") == url_for("ContactView.show", pk="a b")
+        assert rendering.record_url("ContactView.show", True) == url_for("ContactView.show", pk=True)
+        with pytest.raises(BuildError):
+            rendering.record_url("NoSuchView.show", 3)

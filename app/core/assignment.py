@@ -61,10 +61,10 @@ class Assignment(Model):
         return self.is_open and self.due_date is not None and self.due_date < dt.date.today()
 
     def link(self):
-        from flask import url_for
+        from app.core.rendering import record_url
 
         try:
-            return url_for(f"{self.view_name}.show", pk=self.record_id)
+            return record_url(f"{self.view_name}.show", self.record_id)
         except Exception:  # noqa: BLE001 - a register removed since: no link
             return None
 

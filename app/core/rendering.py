@@ -105,6 +105,7 @@ def init_menu(app):
     app.jinja_env.globals["ozk_fragment"] = fragment
     app.jinja_env.globals["ozk_menu_key"] = menu_key
     app.jinja_env.globals["ozk_label"] = label_text
+    app.jinja_env.globals["ozk_record_url"] = record_url
     # the templates' csrf_token(): flask-wtf's, with the signed token kept per session
     app.jinja_env.globals["csrf_token"] = csrf_token
     app.before_request(offer_kept_csrf_token)
@@ -143,6 +144,32 @@ def _link_template(kind, modelview_name):
         template = cache[key] = url_for(
             request.endpoint, **dict(list(request.view_args.items()) + list(args.to_dict().items())))
     return template
+
+
+_NO_TEMPLATE = ()
+
+
+def record_url(endpoint, pk):
+    """``url_for(endpoint, pk=pk)`` for a record's integer id, built with
+    url_for once per request and endpoint (the home page's sections link
+    dozens of records: one url_for each was a tenth of the clerk's page).
+    Any other pk, or an endpoint whose URL does not take the mark, goes to
+    url_for as it is; an unknown endpoint raises as url_for does."""
+    from flask import url_for
+
+    if type(pk) is not int:
+        return url_for(endpoint, pk=pk)
+    cache = g.setdefault("_ozk_record_urls", {})
+    parts = cache.get(endpoint)
+    if parts is None:
+        try:
+            url = url_for(endpoint, pk=LINK_MARK)
+        except Exception:   # noqa: BLE001 - e.g. an <int:pk> rule: url_for itself decides
+            url = ""
+        parts = cache[endpoint] = tuple(url.split(LINK_MARK)) if url.count(LINK_MARK) == 1 else _NO_TEMPLATE
+    if not parts:
+        return url_for(endpoint, pk=pk)
+    return f"{parts[0]}{pk}{parts[1]}"
 
 
 def _link(kind, value, modelview_name, fab_filter):

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Integer, func, select
 
 from app.core import approval
-from app.core.rendering import label_text
+from app.core.rendering import label_text, record_url
 from app.extensions import db
 from app.home import home_section
 
@@ -159,7 +159,7 @@ def director_tiles(user, sm):
     count, rows = waiting_for_decision()
     tiles = {"template": "notify/home_director.html", "waiting": count,
              "waiting_rows": [{"register": label_text(e.label), "at": at, "ref": label,
-                               "url": url_for(f"{e.name}.show", pk=pk)} for e, pk, at, label in rows]}
+                               "url": record_url(f"{e.name}.show", pk)} for e, pk, at, label in rows]}
     if sm.has_access("can_list", "SubscriptionView"):
         tiles["ending"] = subscriptions_ending()
         tiles["ending_url"] = url_for("SubscriptionView.list", ending=30)
