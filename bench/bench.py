@@ -1277,19 +1277,10 @@ def merge_and_report(new_runs):
     md = markdown(results)
     with open(os.path.join(RESULTS, "latest.md"), "w", encoding="utf-8") as fh:
         fh.write(md)
-    _refresh_targets()
+    import targets
+
+    targets.refresh()
     return results, md
-
-
-def _refresh_targets():
-    """Put the current results into issue 19's one table (bench/targets.py)."""
-    try:
-        import targets
-
-        targets.write()
-    except Exception as exc:   # a benchmark's own results stay written whatever happens here
-        print(f"(bench/targets.py: {exc!r})", file=sys.stderr)
-
 
 
 def main(argv=None):

@@ -67,8 +67,7 @@ def measure(client, url, engine, n, warmup):
 
 
 def _machine_speed():
-    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    import bench as B
+    import bench as B   # bench/bench.py, beside this script (as bench/load.py imports it)
 
     return B.machine_speed()
 
@@ -164,16 +163,6 @@ def markdown(runs):
     return "\n".join(lines)
 
 
-def _refresh_targets():
-    """Put the current results into issue 19's one table (bench/targets.py)."""
-    try:
-        import targets
-
-        targets.write()
-    except Exception as exc:   # a benchmark's own results stay written whatever happens here
-        print(f"(bench/targets.py: {exc!r})", file=sys.stderr)
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="both")
@@ -199,7 +188,9 @@ def main(argv=None):
     report = markdown(runs)
     with open(os.path.join(RESULTS, "home.md"), "w", encoding="utf-8") as fh:
         fh.write(report + "\n")
-    _refresh_targets()
+    import targets
+
+    targets.refresh()
     print(report)
     return 0
 

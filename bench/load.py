@@ -606,16 +606,6 @@ def markdown(result):
     return "\n".join(lines) + "\n"
 
 
-def _refresh_targets():
-    """Put the current results into issue 19's one table (bench/targets.py)."""
-    try:
-        import targets
-
-        targets.write()
-    except Exception as exc:   # a benchmark's own results stay written whatever happens here
-        print(f"(bench/targets.py: {exc!r})", file=sys.stderr)
-
-
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--clerks", default="50,100,200", help="comma-separated levels (default 50,100,200)")
@@ -738,7 +728,9 @@ def main(argv=None):
         json.dump(result, fh, ensure_ascii=False, indent=1)
     with open(os.path.join(RESULTS, "load.md"), "w", encoding="utf-8") as fh:
         fh.write(md)
-    _refresh_targets()
+    import targets
+
+    targets.refresh()
     print()
     print(md)
     return 0 if result["verify"]["ok"] else 1

@@ -81,6 +81,21 @@ def test_menu_follows_the_permissions(app, reader):
     assert not _menu_has_gifts(home)
 
 
+def test_home_register_links_follow_the_permissions(app, reader, monkeypatch):
+    """The home page's register links are rendered once per role set and
+    kept (app/home.py, register_groups_html): a granted or revoked "add"
+    shows on the next home page, in another worker too (the token alone)."""
+    monkeypatch.setattr(permcache, "forget", lambda: None)
+    client, it, _rid = reader
+    home = client.get("/").data.decode()
+    assert 'href="/giftview/list/"' in home and 'href="/giftview/add"' not in home
+    assert _save_grid(it, app, ROLE, add=["can_add|GiftView"]).status_code == 302
+    assert 'href="/giftview/add"' in client.get("/").data.decode()
+    assert _save_grid(it, app, ROLE, remove=["can_add|GiftView"]).status_code == 302
+    home = client.get("/").data.decode()
+    assert 'href="/giftview/list/"' in home and 'href="/giftview/add"' not in home
+
+
 def test_change_outside_the_screens_is_seen_too(app, reader, monkeypatch):
     """FAB's own API (as a script or `flask ozelkalem setup` would use it)."""
     monkeypatch.setattr(permcache, "forget", lambda: None)
